@@ -77,6 +77,18 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
 
     public bool IsDeactivationRequestedOnIdle { get; set; }
 
+    /// <summary>Requests whose turn has started and not ended (interleaved ones included).</summary>
+    public int RunningCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state == ActivationState.Valid ? _runningCount : 0;
+            }
+        }
+    }
+
     /// <summary>Completes when the activation has left the catalog.</summary>
     public Task Deactivated
     {

@@ -106,6 +106,12 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
         {
             if (_stopping)
             {
+                // Activations still finishing their work may be called; nothing new is activated on a stopping silo.
+                if (Catalog.TryGet(request.TargetId, out var existing) && existing!.TryEnqueue(request))
+                {
+                    return existing;
+                }
+
                 request.Fail(new SiloUnavailableException($"The silo is shutting down; call to {request.Method} on {request.TargetId} was not delivered."));
                 return null;
             }
@@ -166,6 +172,7 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
     /// <summary>Stops accepting calls and deactivates every activation, waiting up to <see cref="SiloOptions.ShutdownTimeout"/>.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         var activations = Catalog.Activations.ToList();
         Log.Stopping(activations.Count);
         var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is shutting down.");
@@ -183,8 +190,6 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
             Log.ShutdownTimedOut(Catalog.Count);
         }
 
-        // Only now refuse new work: OnDeactivateAsync may still have called other grains on its way out.
-        _stopping = true;
         Log.Stopped();
     }
 }

@@ -1,0 +1,39 @@
+using Lineage.Runtime;
+using Lineage.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Lineage.Benchmarks.Runtime;
+
+/// <summary>A silo in this process with the benchmark grains and no storage.</summary>
+internal sealed class BenchmarkSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private BenchmarkSilo(IHost host) => _host = host;
+
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    internal Lineage.Runtime.Activation.LocalGrainRuntime Runtime => _host.Services.GetRequiredService<Lineage.Runtime.Activation.LocalGrainRuntime>();
+
+    public static async Task<BenchmarkSilo> StartAsync(Action<SiloOptions>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddLineageSilo(silo =>
+        {
+            silo.AddGrainAssembly(typeof(BenchmarkSilo).Assembly);
+            silo.Configure(o => configure?.Invoke(o));
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new BenchmarkSilo(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Lineage.Client.Commands;
+
+var root = new RootCommand("lineage: work with a Lineage silo from the command line.");
+root.Options.Add(CommonOptions.Url);
+root.Options.Add(CommonOptions.Json);
+root.Subcommands.Add(StatusCommand.Create());
+return await root.Parse(args).InvokeAsync();

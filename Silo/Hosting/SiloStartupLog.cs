@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Lineage.Silo.Hosting;
+
+/// <summary>Tells the operator, once the silo is up, where it listens.</summary>
+internal static partial class SiloStartupLog
+{
+    public static void Write(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lineage.Silo");
+        Listening(logger, string.Join(", ", addresses), addresses.Select(a => a + "/health").FirstOrDefault() ?? "(none)");
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Silo listening on {Addresses}; health at {Health}, statistics at /api/runtime/stats, OpenAPI at /openapi/v1.json")]
+    private static partial void Listening(ILogger logger, string addresses, string health);
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what Lineage needs beyond the .NET SDK. Idempotent; safe to run as root with no stdin.
+# Today: nothing beyond the SDK (SQLite ships inside Microsoft.Data.Sqlite's native bundle).
+# Later capabilities add their Debian packages here (postgresql for the cluster, chromium for dashboard tests, ffmpeg for PDQ).
+set -euo pipefail
+
+# Debian packages the suite needs; none yet.
+packages=()
+
+need=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
+done
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${need[*]} (run as root to install them)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq </dev/null
+  apt-get install -y -qq "${need[@]}" </dev/null
+fi
+
+command -v dotnet >/dev/null || { echo "the .NET SDK (dotnet) is not on PATH" >&2; exit 1; }
