@@ -28,7 +28,11 @@ internal sealed class SqliteStateWriter : IStateBatchExecutor, IDisposable
     {
         // Microsoft.Data.Sqlite is synchronous underneath, so the loop's thread does the work; nothing else waits on it.
         var statements = _statements ??= new Statements(_openConnection());
-        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+        // One timestamp per transaction, bound once: parameter values persist across executions, and it saves boxing per write.
+        object now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        statements.InsertNow.Value = now;
+        statements.UpdateNow.Value = now;
 
         // IMMEDIATE takes the write lock up front, so a busy file fails the batch at its start rather than halfway through.
         statements.Begin.ExecuteNonQuery();
@@ -36,7 +40,7 @@ internal sealed class SqliteStateWriter : IStateBatchExecutor, IDisposable
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                Apply(statements, batch[i], now);
+                Apply(statements, batch[i]);
             }
 
             statements.Commit.ExecuteNonQuery();
@@ -56,7 +60,7 @@ internal sealed class SqliteStateWriter : IStateBatchExecutor, IDisposable
         _statements = null;
     }
 
-    private static void Apply(Statements statements, StateOperation operation, long now)
+    private static void Apply(Statements statements, StateOperation operation)
     {
         var payload = operation.IsClear ? DBNull.Value : (object)AsArray(operation.Payload);
         var expected = operation.ExpectedVersion;
@@ -67,7 +71,6 @@ internal sealed class SqliteStateWriter : IStateBatchExecutor, IDisposable
             statements.InsertKey.Value = operation.GrainId.Key;
             statements.InsertName.Value = operation.StateName;
             statements.InsertPayload.Value = payload;
-            statements.InsertNow.Value = now;
             changed = statements.Insert.ExecuteNonQuery();
         }
         else
@@ -76,7 +79,6 @@ internal sealed class SqliteStateWriter : IStateBatchExecutor, IDisposable
             statements.UpdateKey.Value = operation.GrainId.Key;
             statements.UpdateName.Value = operation.StateName;
             statements.UpdatePayload.Value = payload;
-            statements.UpdateNow.Value = now;
             statements.UpdateExpected.Value = expected;
             changed = statements.Update.ExecuteNonQuery();
         }
