@@ -3,6 +3,7 @@ using Lineage.Runtime;
 using Lineage.Runtime.Persistence;
 using Lineage.Runtime.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Lineage.Tests.Persistence;
@@ -311,6 +312,26 @@ public sealed class SqliteGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task Opening_logs_where_the_database_lives_and_each_migration_applied()
+    {
+        var log = new ListLogger();
+        await using (new SqliteGrainStorage("Default", new SqliteGrainStorageOptions { DataDirectory = _directory.Path }, log))
+        {
+        }
+
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Information && e.Message.Contains(DatabasePath, StringComparison.Ordinal) && e.Message.Contains("opened", StringComparison.Ordinal));
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("schema version 1", StringComparison.Ordinal) && e.Message.Contains("migrated", StringComparison.Ordinal));
+
+        var reopenLog = new ListLogger();
+        await using (new SqliteGrainStorage("Default", new SqliteGrainStorageOptions { DataDirectory = _directory.Path }, reopenLog))
+        {
+        }
+
+        Assert.DoesNotContain(reopenLog.Entries, e => e.Message.Contains("migrated", StringComparison.Ordinal));
+        Assert.Contains(reopenLog.Entries, e => e.Message.Contains("opened", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_schema_newer_than_this_build_is_refused_with_a_message_naming_the_file()
     {
         await using (Open())
@@ -402,5 +423,35 @@ public sealed class SqliteGrainStorageTests : IDisposable
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path ?? DatabasePath, Pooling = false }.ToString());
         connection.Open();
         return connection;
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        private readonly Lock _lock = new();
+        private readonly List<(LogLevel Level, string Message)> _entries = [];
+
+        public (LogLevel Level, string Message)[] Entries
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _entries];
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_lock)
+            {
+                _entries.Add((logLevel, formatter(state, exception)));
+            }
+        }
     }
 }

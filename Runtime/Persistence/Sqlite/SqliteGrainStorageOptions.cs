@@ -23,7 +23,7 @@ public sealed class SqliteGrainStorageOptions
 
     /// <summary>How long the commit loop lingers for more writes before starting a transaction. Every write waits up to this
     /// much longer; worth it only when writers are few and each sync is slow, since under load batches form by themselves from
-    /// the writes that arrive while the previous transaction commits. Default: zero (no linger).</summary>
+    /// the writes that arrive while the previous transaction commits. At most 1 s. Default: zero (no linger).</summary>
     public TimeSpan CommitDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>How long a statement waits for a lock held by another process using the same file before failing. Default: 5 s.</summary>
@@ -39,7 +39,7 @@ public sealed class SqliteGrainStorageOptions
             Fail(nameof(DataDirectory), DataDirectory, "must name a directory");
         }
 
-        if (string.IsNullOrWhiteSpace(FileName) || FileName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || FileName.Contains('/', StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(FileName) || FileName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
         {
             Fail(nameof(FileName), FileName, "must be a plain file name");
         }
