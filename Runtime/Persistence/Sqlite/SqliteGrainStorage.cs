@@ -1,0 +1,301 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Globalization;
+using Lineage.Runtime.Persistence.GroupCommit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lineage.Runtime.Persistence.Sqlite;
+
+/// <summary>Grain storage in one embedded SQLite file: WAL journal, group commit on a dedicated writer connection, concurrent readers.</summary>
+/// <remarks>
+/// <para>The database is opened, and its schema created or migrated, by the constructor; a file that cannot be opened, is not a
+/// Lineage database, or has a newer schema than this build knows is refused with an exception naming the file.</para>
+/// <para>Writes and clears are queued and committed in shared transactions (see <see cref="SqliteGrainStorageOptions.MaxBatchSize"/>)
+/// and acknowledged only once committed. Reads use their own connections and see committed data only. Disposing drains every write
+/// already queued, commits it, and closes the file; later calls fail with <see cref="ObjectDisposedException"/>.</para>
+/// <para>A payload passed to <see cref="WriteAsync"/> is referenced, not copied, until the write completes: the caller must not
+/// change it meanwhile.</para>
+/// </remarks>
+public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDisposable
+{
+    private static readonly int MaxPooledReaders = Math.Max(4, Environment.ProcessorCount * 2);
+
+    private readonly ConcurrentQueue<ReadSession> _readers = new();
+    private readonly string _name;
+    private readonly string _writeConnectionString;
+    private readonly string _readConnectionString;
+    private readonly int _busyTimeoutMilliseconds;
+    private readonly string _synchronousPragma;
+    private readonly ILogger _logger;
+    private readonly SqliteStateWriter _writer;
+    private readonly GroupCommitQueue _queue;
+    private int _disposed;
+
+    /// <summary>Opens (creating if needed) and migrates the database described by <paramref name="options"/>, and starts committing.</summary>
+    /// <param name="name">The storage's registered name, used in logs and messages.</param>
+    /// <param name="options">Where the file lives and how commits are made.</param>
+    /// <param name="logger">Where opening, migrations and failures are reported; none when null.</param>
+    /// <param name="timeProvider">Clock for timestamps and the commit delay; the system clock when null.</param>
+    /// <exception cref="InvalidOperationException">The database cannot be opened, is not a Lineage database, or is too new.</exception>
+    public SqliteGrainStorage(string name, SqliteGrainStorageOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(name);
+        _name = name;
+        _logger = logger ?? NullLogger.Instance;
+        timeProvider ??= TimeProvider.System;
+
+        var directory = Path.GetFullPath(options.DataDirectory);
+        DatabasePath = Path.Combine(directory, options.FileName);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Cannot create the data directory '{directory}' of grain storage '{name}': {exception.Message}", exception);
+        }
+
+        _busyTimeoutMilliseconds = (int)options.BusyTimeout.TotalMilliseconds;
+        _synchronousPragma = options.Synchronous == SqliteSynchronousMode.Normal ? "NORMAL" : "FULL";
+
+        // Pooling is off because this class keeps its own connections open for its whole life. Microsoft.Data.Sqlite also retries a
+        // busy file for the command timeout, so that is kept in step with BusyTimeout (it counts in whole seconds; 0 would mean forever).
+        var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        _writeConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = timeoutSeconds,
+        }.ToString();
+        _readConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+            DefaultTimeout = timeoutSeconds,
+        }.ToString();
+
+        var connection = OpenWriterConnection(initialize: true, timeProvider, out var schemaVersion);
+        _writer = new SqliteStateWriter(connection, () => OpenWriterConnection(initialize: false, timeProvider, out _), timeProvider);
+        _queue = new GroupCommitQueue(name, _writer, options.MaxBatchSize, options.CommitDelay, timeProvider, _logger);
+        _logger.SqliteOpened(name, DatabasePath, schemaVersion, _synchronousPragma);
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>Transactions committed so far.</summary>
+    internal long CommittedBatches => _queue.CommittedBatches;
+
+    /// <summary>Writes and clears whose transaction committed (applied or refused) so far.</summary>
+    internal long CommittedOperations => _queue.CommittedOperations;
+
+    /// <inheritdoc />
+    public ValueTask<GrainStateRecord> ReadAsync(GrainId grainId, string stateName, CancellationToken cancellationToken)
+    {
+        Validate(grainId, stateName, 0);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<GrainStateRecord>(cancellationToken);
+        }
+
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return ValueTask.FromException<GrainStateRecord>(new ObjectDisposedException(GetType().FullName, $"Grain storage '{_name}' is shut down."));
+        }
+
+        // SQLite reads of a cached page take microseconds, so the read runs inline rather than paying for a thread hop.
+        ReadSession? session = null;
+        try
+        {
+            session = RentReader();
+            var record = session.Read(grainId, stateName);
+            ReturnReader(session);
+            return ValueTask.FromResult(record);
+        }
+        catch (Exception exception)
+        {
+            session?.Dispose();
+            return ValueTask.FromException<GrainStateRecord>(exception);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> WriteAsync(GrainId grainId, string stateName, long expectedVersion, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        Validate(grainId, stateName, expectedVersion);
+        return _queue.WriteAsync(grainId, stateName, expectedVersion, payload, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> ClearAsync(GrainId grainId, string stateName, long expectedVersion, CancellationToken cancellationToken)
+    {
+        Validate(grainId, stateName, expectedVersion);
+        return _queue.ClearAsync(grainId, stateName, expectedVersion, cancellationToken);
+    }
+
+    /// <summary>Commits every write already queued, then closes the database.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        var first = Interlocked.Exchange(ref _disposed, 1) == 0;
+        await _queue.DisposeAsync().ConfigureAwait(false);
+        if (!first)
+        {
+            return;
+        }
+
+        _writer.Dispose();
+        DisposeIdleReaders();
+        _logger.SqliteClosed(_name, DatabasePath, _queue.CommittedBatches, _queue.CommittedOperations);
+    }
+
+    /// <summary>Same as <see cref="DisposeAsync"/>, blocking until queued writes are committed; for containers disposed synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static void Validate(GrainId grainId, string stateName, long expectedVersion)
+    {
+        if (grainId.Type is null || grainId.Key is null)
+        {
+            throw new ArgumentException("The grain id has no type or key.", nameof(grainId));
+        }
+
+        ArgumentNullException.ThrowIfNull(stateName);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+    }
+
+    private SqliteConnection OpenWriterConnection(bool initialize, TimeProvider timeProvider, out int schemaVersion)
+    {
+        var connection = new SqliteConnection(_writeConnectionString);
+        try
+        {
+            connection.Open();
+            SqliteSchema.Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}"));
+            schemaVersion = 0;
+            if (initialize)
+            {
+                SqliteSchema.EnsureLineageDatabase(connection, DatabasePath);
+
+                // WAL: readers never block the writer nor it them, and a commit appends to one file instead of rewriting pages twice.
+                var journalMode = SqliteSchema.ScalarString(connection, "PRAGMA journal_mode = WAL");
+                if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException(
+                        $"The grain storage database '{DatabasePath}' could not be switched to WAL journal mode (it reports '{journalMode}'); " +
+                        "the file system may not support the shared memory WAL needs.");
+                }
+
+                schemaVersion = SqliteSchema.Migrate(connection, DatabasePath, timeProvider, _logger, _name);
+            }
+
+            // synchronous is a per-connection setting, so every writer connection sets it, not just the first.
+            SqliteSchema.Execute(connection, "PRAGMA synchronous = " + _synchronousPragma);
+            return connection;
+        }
+        catch (SqliteException exception)
+        {
+            connection.Dispose();
+            throw new InvalidOperationException(
+                $"Cannot open the grain storage database '{DatabasePath}' of storage '{_name}': {exception.Message}", exception);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private ReadSession RentReader()
+    {
+        if (_readers.TryDequeue(out var session))
+        {
+            return session;
+        }
+
+        var connection = new SqliteConnection(_readConnectionString);
+        try
+        {
+            connection.Open();
+            SqliteSchema.Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}"));
+            return new ReadSession(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void ReturnReader(ReadSession session)
+    {
+        if (_readers.Count >= MaxPooledReaders)
+        {
+            session.Dispose();
+            return;
+        }
+
+        _readers.Enqueue(session);
+
+        // A read that overlapped DisposeAsync may return its session after the pool was emptied; empty it again.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            DisposeIdleReaders();
+        }
+    }
+
+    private void DisposeIdleReaders()
+    {
+        while (_readers.TryDequeue(out var session))
+        {
+            session.Dispose();
+        }
+    }
+
+    /// <summary>A read-only connection with its prepared lookup; used by one reader at a time.</summary>
+    private sealed class ReadSession : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _select;
+        private readonly SqliteParameter _type;
+        private readonly SqliteParameter _key;
+        private readonly SqliteParameter _name;
+
+        public ReadSession(SqliteConnection connection)
+        {
+            _connection = connection;
+            _select = connection.CreateCommand();
+            _select.CommandText = "SELECT version, payload FROM grain_state WHERE grain_type = $type AND grain_key = $key AND state_name = $name";
+            _type = _select.Parameters.Add("$type", SqliteType.Text);
+            _key = _select.Parameters.Add("$key", SqliteType.Text);
+            _name = _select.Parameters.Add("$name", SqliteType.Text);
+            _select.Prepare();
+        }
+
+        public GrainStateRecord Read(GrainId grainId, string stateName)
+        {
+            _type.Value = grainId.Type;
+            _key.Value = grainId.Key;
+            _name.Value = stateName;
+            using var reader = _select.ExecuteReader(CommandBehavior.SingleRow);
+            if (!reader.Read())
+            {
+                return GrainStateRecord.Missing;
+            }
+
+            var version = reader.GetInt64(0);
+            return reader.IsDBNull(1)
+                ? new GrainStateRecord(version, false, ReadOnlyMemory<byte>.Empty)
+                : new GrainStateRecord(version, true, reader.GetFieldValue<byte[]>(1));
+        }
+
+        public void Dispose()
+        {
+            _select.Dispose();
+            _connection.Dispose();
+        }
+    }
+}
