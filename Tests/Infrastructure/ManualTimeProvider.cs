@@ -6,6 +6,19 @@ public sealed class ManualTimeProvider : TimeProvider
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private TaskCompletionSource _timerCreated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the next timer is created, so a test can wait for code under test to start waiting.</summary>
+    public Task TimerCreated
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timerCreated.Task;
+            }
+        }
+    }
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -23,6 +36,14 @@ public sealed class ManualTimeProvider : TimeProvider
     {
         var timer = new ManualTimer(this, callback, state);
         timer.Change(dueTime, period);
+        TaskCompletionSource created;
+        lock (_lock)
+        {
+            created = _timerCreated;
+            _timerCreated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        created.TrySetResult();
         return timer;
     }
 

@@ -11,10 +11,10 @@ namespace Lineage.Tests.Infrastructure;
 public sealed class TestSilo : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly TestDataDirectory? _ownedDirectory;
+    private readonly TempDirectory? _ownedDirectory;
     private bool _stopped;
 
-    private TestSilo(IHost host, string dataDirectory, TestDataDirectory? ownedDirectory)
+    private TestSilo(IHost host, string dataDirectory, TempDirectory? ownedDirectory)
     {
         _host = host;
         DataDirectory = dataDirectory;
@@ -38,7 +38,7 @@ public sealed class TestSilo : IAsyncDisposable
         string? dataDirectory = null,
         Action<SiloBuilder>? silo = null)
     {
-        var owned = dataDirectory is null ? new TestDataDirectory() : null;
+        var owned = dataDirectory is null ? new TempDirectory() : null;
         var directory = dataDirectory ?? owned!.Path;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -83,29 +83,5 @@ public sealed class TestSilo : IAsyncDisposable
     {
         await StopAsync();
         _ownedDirectory?.Dispose();
-    }
-}
-
-/// <summary>A temporary directory deleted when disposed.</summary>
-public sealed class TestDataDirectory : IDisposable
-{
-    public TestDataDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lineage-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by a crashed silo; the OS temp cleaner will take it.
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Lineage.Tests.Infrastructure;
 using Lineage.Runtime;
 using Lineage.Runtime.Persistence;
 using Lineage.Runtime.Persistence.GroupCommit;
@@ -202,7 +203,7 @@ public sealed class GroupCommitQueueTests
 
         var second = queue.WriteAsync(Grain(2), "s", 0, Payload, Ct).AsTask();
         var third = queue.WriteAsync(Grain(3), "s", 0, Payload, Ct).AsTask();
-        time.FireAll();
+        time.Advance(TimeSpan.FromSeconds(1));
 
         await Task.WhenAll(first, second, third);
         Assert.Equal([3], executor.BatchSizes);

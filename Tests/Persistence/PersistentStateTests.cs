@@ -1,3 +1,4 @@
+using Lineage.Tests.Infrastructure;
 using System.Text.Json;
 using Lineage.Runtime;
 using Lineage.Runtime.Persistence;

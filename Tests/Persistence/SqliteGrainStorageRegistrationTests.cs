@@ -1,3 +1,4 @@
+using Lineage.Tests.Infrastructure;
 using System.Text;
 using Lineage.Runtime;
 using Lineage.Runtime.Hosting;

@@ -1,3 +1,4 @@
+using Lineage.Tests.Infrastructure;
 using System.Text;
 using Lineage.Runtime;
 using Lineage.Runtime.Persistence;
@@ -256,7 +257,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
         await lingering.WaitAsync(Ct);
         var poisoned = storage.WriteAsync(new GrainId("t", "poison"), "s", 0, Bytes("p"), Ct).AsTask();
         var after = storage.ClearAsync(new GrainId("t", "b"), "s", 0, Ct).AsTask();
-        time.FireAll();
+        time.Advance(TimeSpan.FromSeconds(1));
 
         var failure = await Assert.ThrowsAsync<SqliteException>(() => poisoned);
         Assert.Contains("injected failure", failure.Message, StringComparison.Ordinal);
@@ -270,7 +271,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
         lingering = time.TimerCreated;
         var retry = storage.WriteAsync(new GrainId("t", "a"), "s", 0, Bytes("a"), Ct).AsTask();
         await lingering.WaitAsync(Ct);
-        time.FireAll();
+        time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, await retry);
     }
 

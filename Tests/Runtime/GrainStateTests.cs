@@ -67,7 +67,7 @@ public sealed class GrainStateTests
     [Fact]
     public async Task Every_acknowledged_write_is_present_after_the_silo_is_disposed_and_restarted()
     {
-        using var directory = new TestDataDirectory();
+        using var directory = new TempDirectory();
         var keys = Enumerable.Range(0, 300).Select(i => $"durable-{i}").ToArray();
         await using (var silo = await TestSilo.StartAsync(dataDirectory: directory.Path))
         {
@@ -83,7 +83,7 @@ public sealed class GrainStateTests
     [Fact]
     public async Task Graceful_shutdown_runs_on_deactivate_and_what_it_writes_survives()
     {
-        using var directory = new TestDataDirectory();
+        using var directory = new TempDirectory();
         await using (var silo = await TestSilo.StartAsync(dataDirectory: directory.Path))
         {
             var grain = silo.GrainFactory.GetGrain<ISaveOnDeactivateGrain>("notes");

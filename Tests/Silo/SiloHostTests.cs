@@ -17,7 +17,7 @@ public sealed class SiloHostTests
     [Fact]
     public async Task Silo_serves_health_and_runtime_statistics_on_loopback()
     {
-        using var directory = new TestDataDirectory();
+        using var directory = new TempDirectory();
         await using var app = await StartSiloAsync(directory.Path);
         using var http = new HttpClient { BaseAddress = BaseAddress(app) };
         var grains = app.Services.GetRequiredService<IGrainFactory>();
@@ -40,7 +40,7 @@ public sealed class SiloHostTests
     [Fact]
     public async Task Silo_binds_to_loopback_and_serves_its_openapi_document()
     {
-        using var directory = new TestDataDirectory();
+        using var directory = new TempDirectory();
         await using var app = await StartSiloAsync(directory.Path);
         var address = BaseAddress(app);
         using var http = new HttpClient { BaseAddress = address };
@@ -55,7 +55,7 @@ public sealed class SiloHostTests
     [Fact]
     public async Task Silo_keeps_its_data_where_configured_and_state_survives_a_restart()
     {
-        using var directory = new TestDataDirectory();
+        using var directory = new TempDirectory();
         await using (var first = await StartSiloAsync(directory.Path))
         {
             await first.Services.GetRequiredService<IGrainFactory>().GetGrain<IStateGrain>("kept").Set(17);
@@ -69,7 +69,7 @@ public sealed class SiloHostTests
     [Fact]
     public async Task Unknown_path_gets_404_not_a_crash()
     {
-        using var directory = new TestDataDirectory();
+        using var directory = new TempDirectory();
         await using var app = await StartSiloAsync(directory.Path);
         using var http = new HttpClient { BaseAddress = BaseAddress(app) };
 

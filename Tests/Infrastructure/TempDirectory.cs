@@ -1,4 +1,4 @@
-namespace Lineage.Tests.Persistence;
+namespace Lineage.Tests.Infrastructure;
 
 /// <summary>A fresh directory under the system temp directory, deleted with everything in it when disposed.</summary>
 public sealed class TempDirectory : IDisposable
