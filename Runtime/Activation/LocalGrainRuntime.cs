@@ -185,8 +185,9 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
         {
             await Task.WhenAll(activations.Select(a => a.Deactivated)).WaitAsync(Options.ShutdownTimeout, TimeProvider, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (Exception exception) when (exception is TimeoutException || (exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
+            // A grain stuck in a turn must not hold the process hostage; what was acknowledged is already durable.
             Log.ShutdownTimedOut(Catalog.Count);
         }
 

@@ -29,6 +29,17 @@ public sealed class TimeoutTests
         Assert.Contains("while the grain was executing it", running.Message, StringComparison.Ordinal);
         Assert.Contains("before the grain started it", waiting.Message, StringComparison.Ordinal);
         Assert.Equal("Lineage.Tests.Runtime.Grains.IHangingGrain.Quick", waiting.Method);
+
+        // The grain is still stuck in its turn; shutdown gives up on it after the shutdown timeout instead of hanging.
+        var stopping = silo.StopAsync();
+        await Poll.UntilAsync(
+            () =>
+            {
+                time.Advance(TimeSpan.FromSeconds(15));
+                return stopping.IsCompleted;
+            },
+            "the silo stops despite the stuck grain");
+        await stopping;
     }
 
     [Fact]

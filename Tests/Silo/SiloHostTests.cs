@@ -26,11 +26,11 @@ public sealed class SiloHostTests
             await grains.GetGrain<IEchoGrain>("http").Echo("x");
         }
 
-        var health = await http.GetFromJsonAsync<JsonElement>("/health");
+        var health = await http.GetFromJsonAsync<JsonElement>("/health", TestContext.Current.CancellationToken);
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal(1, health.GetProperty("activations").GetInt32());
 
-        var stats = await http.GetFromJsonAsync<JsonElement>("/api/runtime/stats");
+        var stats = await http.GetFromJsonAsync<JsonElement>("/api/runtime/stats", TestContext.Current.CancellationToken);
         var echo = stats.GetProperty("grainTypes").EnumerateArray().Single(g => g.GetProperty("grainType").GetString() == "echo");
         var method = echo.GetProperty("methods").EnumerateArray().Single(m => m.GetProperty("method").GetString() == "Echo");
         Assert.Equal(3, method.GetProperty("calls").GetInt64());
@@ -46,7 +46,7 @@ public sealed class SiloHostTests
         using var http = new HttpClient { BaseAddress = address };
 
         Assert.Equal("127.0.0.1", address.Host);
-        var document = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/health", out _));
         Assert.True(paths.TryGetProperty("/api/runtime/stats", out _));
@@ -73,7 +73,7 @@ public sealed class SiloHostTests
         await using var app = await StartSiloAsync(directory.Path);
         using var http = new HttpClient { BaseAddress = BaseAddress(app) };
 
-        var response = await http.GetAsync("/api/nothing-here");
+        var response = await http.GetAsync("/api/nothing-here", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
