@@ -16,6 +16,9 @@ switch (command)
     case "state-writes":
         await Lineage.Benchmarks.Storage.StateWriteBenchmark.RunAsync(rest);
         break;
+    case "grain-writes":
+        await GrainStateWriteThroughput.RunAsync(rest);
+        break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LocalCallThroughput).Assembly).Run(rest);
         break;
@@ -24,7 +27,8 @@ switch (command)
             usage: dotnet run -c Release --project Benchmarks -- <command> [options]
               calls               local calls/s with 1 and 64 callers, and p50/p99 latency at half the 64-caller rate
               activation-memory   managed memory per idle activation, measured over 100,000 activations
-              state-writes        acknowledged durable state writes/s, group commit versus one transaction per write
+              state-writes        acknowledged durable writes/s at the storage, group commit versus one transaction per write
+              grain-writes        the same end to end: grain calls that each write their state
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);
         break;

@@ -30,15 +30,22 @@ internal static class LocalCallThroughput
             }
         }
 
-        var target = rate64 / 2;
-        var (achieved, p50, p99, p999) = await OpenLoopLatencyAsync(grain, target, TimeSpan.FromSeconds(seconds));
+        // Half the 64-caller rate is what the issue asks for; on two cores one sender thread cannot always issue that
+        // many calls, so lower fixed rates are measured as well, where the sender keeps its schedule.
         Console.WriteLine();
-        Console.WriteLine($"Open-loop latency at half the 64-caller rate: target {target:N0} calls/s, achieved {achieved:N0} calls/s");
+        Console.WriteLine("Open-loop latency (one sender thread, latency from each call's scheduled send time):");
         Console.WriteLine();
-        Console.WriteLine("| p50 | p99 | p99.9 |");
-        Console.WriteLine("|---:|---:|---:|");
-        Console.WriteLine($"| {p50:0.0} µs | {p99:0.0} µs | {p999:0.0} µs |");
+        Console.WriteLine("| target calls/s | achieved calls/s | p50 | p99 | p99.9 |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        foreach (var target in new[] { rate64 / 2, 1_000_000, 500_000 })
+        {
+            var (achieved, p50, p99, p999) = await OpenLoopLatencyAsync(grain, target, TimeSpan.FromSeconds(seconds));
+            Console.WriteLine($"| {target:N0} | {achieved:N0} | {Format(p50)} | {Format(p99)} | {Format(p999)} |");
+        }
     }
+
+    private static string Format(double microseconds) =>
+        microseconds < 1000 ? $"{microseconds:0.0} µs" : $"{microseconds / 1000:0.0} ms";
 
     private static async Task<double> ClosedLoopAsync(IPingGrain grain, int callers, TimeSpan duration)
     {

@@ -29,6 +29,7 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
     private Queue<(SendOrPostCallback Callback, object? State)>? _continuations;
     private RequestBase? _running;
     private List<RequestBase>? _runningMore;
+    private RequestBase? _soloRequest;
     private int _runningCount;
     private int _runningWriters;
     private bool _scheduled;
@@ -76,6 +77,10 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
     }
 
     public bool IsDeactivationRequestedOnIdle { get; set; }
+
+    /// <summary>The request that started while nothing else ran here; grain code of that request runs without an ambient
+    /// <see cref="RuntimeContext.CurrentRequest"/>, and this identifies it instead (see <see cref="StartRequest"/>).</summary>
+    public RequestBase? SoloRequest => Volatile.Read(ref _soloRequest);
 
     /// <summary>Requests whose turn has started and not ended (interleaved ones included).</summary>
     public int RunningCount
@@ -297,6 +302,7 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
                 SendOrPostCallback? callback = null;
                 object? callbackState = null;
                 var lifecycleStep = false;
+                var solo = false;
                 lock (_lock)
                 {
                     if (_continuations is { Count: > 0 } continuations)
@@ -322,6 +328,11 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
                         _scheduled = false;
                         return;
                     }
+                    else if (_runningCount == 1)
+                    {
+                        solo = true;
+                        _soloRequest = request;
+                    }
                 }
 
                 if (callback is not null)
@@ -334,7 +345,7 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
                 }
                 else
                 {
-                    StartRequest(request!);
+                    StartRequest(request!, solo);
                 }
             }
 
@@ -347,9 +358,18 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
         }
     }
 
-    private void StartRequest(RequestBase request)
+    // Outgoing calls need the calling request, for its call chain. A request that runs alone is identified by the activation
+    // (SoloRequest), which costs nothing; only requests that interleave with others pay for an AsyncLocal, which allocates.
+    // Work items run on thread-pool threads with the default execution context, so a solo request starts with no ambient request.
+    private void StartRequest(RequestBase request, bool solo)
     {
         var grain = _grain!;
+        if (solo && RuntimeContext.CurrentRequest is null)
+        {
+            request.Start(this, grain);
+            return;
+        }
+
         var previous = RuntimeContext.CurrentRequest;
         RuntimeContext.CurrentRequest = request;
         try
@@ -475,6 +495,11 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
     private void RemoveRunningLocked(RequestBase request)
     {
         _runningCount--;
+        if (ReferenceEquals(_soloRequest, request))
+        {
+            _soloRequest = null;
+        }
+
         if ((request.Method.Options & MethodOptions.ReadOnly) == 0)
         {
             _runningWriters--;

@@ -71,7 +71,7 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
         request.TargetId = target.GrainId;
         request.SentTimestamp = now;
         request.DeadlineTimestamp = now + _timeoutTicks;
-        var current = RuntimeContext.CurrentRequest;
+        var current = RuntimeContext.CurrentRequest ?? (SynchronizationContext.Current as GrainActivation)?.SoloRequest;
         if (current is not null && !request.IsOneWay)
         {
             request.Chain = new CallChain(current.TargetId, current.Chain);
