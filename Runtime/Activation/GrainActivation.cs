@@ -586,17 +586,7 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
         }
 
         Runtime.Log.ActivationFailed(failure, GrainId);
-        Queue<RequestBase>? waiting;
-        lock (_lock)
-        {
-            _runningCount--;
-            _runningWriters--;
-            _state = ActivationState.Invalid;
-            waiting = _pending;
-            _pending = null;
-        }
-
-        Runtime.Catalog.Remove(this);
+        var waiting = Invalidate();
         DisposeTimers();
         if (waiting is not null)
         {
@@ -625,6 +615,22 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
             Runtime.Log.DeactivationFailed(exception, GrainId);
         }
 
+        var waiting = Invalidate();
+        ClassInfo.ActivationRemoved();
+        Runtime.Log.Deactivated(GrainId, reason);
+        CompleteDeactivated();
+        if (waiting is not null)
+        {
+            foreach (var request in waiting)
+            {
+                Runtime.Forward(request);
+            }
+        }
+    }
+
+    /// <summary>Ends the life-cycle turn, leaves the catalog, and hands back the requests that never started here.</summary>
+    private Queue<RequestBase>? Invalidate()
+    {
         Queue<RequestBase>? waiting;
         lock (_lock)
         {
@@ -636,16 +642,7 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
         }
 
         Runtime.Catalog.Remove(this);
-        ClassInfo.ActivationRemoved();
-        Runtime.Log.Deactivated(GrainId, reason);
-        CompleteDeactivated();
-        if (waiting is not null)
-        {
-            foreach (var request in waiting)
-            {
-                Runtime.Forward(request);
-            }
-        }
+        return waiting;
     }
 
     private void CompleteDeactivated()

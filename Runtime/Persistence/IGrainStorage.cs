@@ -1,8 +1,16 @@
 namespace Lineage.Runtime.Persistence;
 
 /// <summary>A durable store of grain state records, versioned for optimistic concurrency.</summary>
-/// <remarks>Implementations: SQLite (embedded default) and PostgreSQL (cluster). Versions start at 1 with the first write and
-/// only grow; clearing keeps a tombstone so that a version is never handed out twice for the same record.</remarks>
+/// <remarks>
+/// Implementations: SQLite (embedded default) and PostgreSQL (cluster). Versions only grow: the first write or clear of a record
+/// makes version 1, and clearing keeps a tombstone so that a version is never handed out twice for the same record (after a clear
+/// the record has a version but no payload).
+/// <para>The storage may hold on to a payload until its write completes; the caller must not change it meanwhile.</para>
+/// <para>Cancellation withdraws a write or clear only while it is still queued; once it is part of a transaction the caller gets
+/// the real outcome, because abandoning a write that then happened would leave the caller with the wrong version.</para>
+/// <para>A write that fails with anything other than <see cref="InconsistentStateException"/> has an unknown outcome (a connection
+/// can drop during COMMIT); versioning keeps that safe, since the writer's next write is refused until it re-reads.</para>
+/// </remarks>
 public interface IGrainStorage
 {
     /// <summary>Reads a record; <see cref="GrainStateRecord.Version"/> is 0 when it was never written.</summary>
