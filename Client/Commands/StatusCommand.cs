@@ -10,6 +10,9 @@ namespace Lineage.Client.Commands;
 /// <summary><c>lineage status</c>: is the silo up, and what are its grains doing.</summary>
 internal static class StatusCommand
 {
+    // Scripts read this output; keep "+" and non-ASCII readable instead of \uXXXX escapes.
+    private static readonly JsonSerializerOptions JsonOutput = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create()
     {
         var command = new Command("status", "Show the silo's health, activations, and calls, errors and latency per grain method");
@@ -22,7 +25,7 @@ internal static class StatusCommand
                 {
                     var health = await api.GetJsonAsync("/health", cancellationToken);
                     var stats = await api.GetJsonAsync("/api/runtime/stats", cancellationToken);
-                    Console.WriteLine(JsonSerializer.Serialize(new { health, stats }));
+                    Console.WriteLine(JsonSerializer.Serialize(new { health, stats }, JsonOutput));
                     return 0;
                 }
 

@@ -41,7 +41,11 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
         Factory = new GrainFactory(this, registry);
         Collector = new ActivationCollector(this);
         _timeoutTicks = (long)(Options.RequestTimeout.TotalSeconds * timeProvider.TimestampFrequency);
+        StartedAt = timeProvider.GetUtcNow();
     }
+
+    /// <summary>When the runtime was created, which the host does as it starts.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     public SiloOptions Options { get; }
 

@@ -6,12 +6,10 @@ namespace Lineage.Runtime.Statistics;
 public sealed class SiloStatistics
 {
     private readonly LocalGrainRuntime _runtime;
-    private readonly DateTimeOffset _startedAt;
 
     internal SiloStatistics(LocalGrainRuntime runtime)
     {
         _runtime = runtime;
-        _startedAt = runtime.TimeProvider.GetUtcNow();
     }
 
     /// <summary>Takes a snapshot of every grain type and method that has activations or calls.</summary>
@@ -51,7 +49,7 @@ public sealed class SiloStatistics
         }
 
         var now = _runtime.TimeProvider.GetUtcNow();
-        return new RuntimeStatisticsSnapshot(now, _startedAt, _runtime.Catalog.Count, grainTypes);
+        return new RuntimeStatisticsSnapshot(now, _runtime.StartedAt, _runtime.Catalog.Count, grainTypes);
     }
 }
 

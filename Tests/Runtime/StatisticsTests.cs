@@ -32,6 +32,18 @@ public sealed class StatisticsTests
     }
 
     [Fact]
+    public async Task Uptime_counts_from_silo_start_not_from_the_first_statistics_request()
+    {
+        var time = new ManualTimeProvider();
+        await using var silo = await TestSilo.StartAsync(timeProvider: time);
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        var snapshot = silo.Services.GetRequiredService<SiloStatistics>().Snapshot();
+
+        Assert.Equal(TimeSpan.FromMinutes(5), snapshot.Timestamp - snapshot.StartedAt);
+    }
+
+    [Fact]
     public void Percentiles_interpolate_within_power_of_two_buckets()
     {
         var histogram = new LatencyHistogram();
