@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Lineage.Benchmarks.Runtime;
 
-/// <summary>A silo in this process with the benchmark grains and no storage.</summary>
+/// <summary>A silo in this process with the benchmark grains; storage only if <c>configure</c> adds it.</summary>
 internal sealed class BenchmarkSilo : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -17,14 +17,14 @@ internal sealed class BenchmarkSilo : IAsyncDisposable
 
     internal Lineage.Runtime.Activation.LocalGrainRuntime Runtime => _host.Services.GetRequiredService<Lineage.Runtime.Activation.LocalGrainRuntime>();
 
-    public static async Task<BenchmarkSilo> StartAsync(Action<SiloOptions>? configure = null)
+    public static async Task<BenchmarkSilo> StartAsync(Action<SiloBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddLineageSilo(silo =>
         {
             silo.AddGrainAssembly(typeof(BenchmarkSilo).Assembly);
-            silo.Configure(o => configure?.Invoke(o));
+            configure?.Invoke(silo);
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -3,10 +3,6 @@ using System.Globalization;
 using Lineage.Runtime;
 using Lineage.Runtime.Hosting;
 using Lineage.Runtime.Persistence;
-using Lineage.Runtime.Persistence.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Lineage.Benchmarks.Runtime;
 
@@ -62,20 +58,12 @@ internal static class GrainStateWriteThroughput
 
     private static async Task<(double Rate, double P50, double P99)> RunAsync(string directory, int maxBatchSize, int grains, TimeSpan duration)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddLineageSilo(silo =>
+        await using var silo = await BenchmarkSilo.StartAsync(builder => builder.AddSqliteGrainStorage(configure: o =>
         {
-            silo.AddGrainAssembly(typeof(WriterGrain).Assembly);
-            silo.AddSqliteGrainStorage(configure: o =>
-            {
-                o.DataDirectory = directory;
-                o.MaxBatchSize = maxBatchSize;
-            });
-        });
-        using var host = builder.Build();
-        await host.StartAsync();
-        var factory = host.Services.GetRequiredService<IGrainFactory>();
+            o.DataDirectory = directory;
+            o.MaxBatchSize = maxBatchSize;
+        }));
+        var factory = silo.Grains;
         var references = Enumerable.Range(0, grains).Select(i => factory.GetGrain<IWriterGrain>(i)).ToArray();
         await Task.WhenAll(references.Select(g => g.Increment()));
 
@@ -92,7 +80,6 @@ internal static class GrainStateWriteThroughput
             }
         }));
         var elapsed = stopwatch.Elapsed;
-        await host.StopAsync();
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double Milliseconds(double q) => all[(int)Math.Min(all.Length - 1, q * all.Length)] * 1000.0 / Stopwatch.Frequency;
