@@ -80,6 +80,33 @@ public sealed class CollectionTests
     }
 
     [Fact]
+    public async Task Over_the_memory_limit_idle_activations_are_collected_least_recently_used_first()
+    {
+        var time = new ManualTimeProvider();
+
+        // A one-byte limit is always exceeded, so every collection pass finds the silo under memory pressure.
+        await using var silo = await TestSilo.StartAsync(
+            o =>
+            {
+                o.MemoryLimitBytes = 1;
+                o.CapacityTarget = 0.5;
+            },
+            time);
+        var keys = Enumerable.Range(0, 10).Select(i => $"mem-{Guid.NewGuid():N}-{i}").ToArray();
+        foreach (var key in keys)
+        {
+            await silo.GrainFactory.GetGrain<ILifecycleGrain>(key).GetKey();
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        time.Advance(new Lineage.Runtime.Hosting.SiloOptions().CollectionQuantum);
+        await Poll.UntilAsync(() => silo.ActivationCount == 5, "half the activations are collected");
+
+        Assert.All(keys.Take(5), k => Assert.Equal(DeactivationReasonCode.CapacityPressure, LifecycleGrain.Deactivated[k]));
+        Assert.All(keys.Skip(5), k => Assert.False(LifecycleGrain.Deactivated.ContainsKey(k)));
+    }
+
+    [Fact]
     public async Task Deactivate_on_idle_deactivates_after_the_call_and_the_next_call_gets_a_new_activation()
     {
         await using var silo = await TestSilo.StartAsync();
