@@ -8,13 +8,14 @@ namespace Lineage.Runtime.Cluster;
 
 /// <summary>A silo's membership of a cluster: its identity, its listener and connections, the membership protocol, and the placement
 /// decisions the runtime asks it for.</summary>
-internal sealed class SiloCluster : IIncomingRequestHandler, IAsyncDisposable
+internal sealed class SiloCluster : IIncomingRequestHandler, ILocalSiloDetails, IAsyncDisposable
 {
     private readonly LocalGrainRuntime _runtime;
     private readonly ConnectionFactory _factory;
     private readonly MessagingListener _listener;
     private readonly ILogger _logger;
     private int _stopped;
+    private int _closed;
 
     public SiloCluster(LocalGrainRuntime runtime, ClusterOptions options, IMembershipTable table, ILoggerFactory loggerFactory)
     {
@@ -37,6 +38,10 @@ internal sealed class SiloCluster : IIncomingRequestHandler, IAsyncDisposable
     public ClusterOptions Options { get; }
 
     public SiloAddress Self { get; }
+
+    string ILocalSiloDetails.ClusterId => Options.ClusterId;
+
+    SiloAddress ILocalSiloDetails.SiloAddress => Self;
 
     public ConnectionManager Connections { get; }
 
@@ -128,6 +133,11 @@ internal sealed class SiloCluster : IIncomingRequestHandler, IAsyncDisposable
 
     private async Task CloseAsync()
     {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
         await _listener.DisposeAsync().ConfigureAwait(false);
         await Connections.DisposeAsync().ConfigureAwait(false);
     }

@@ -29,6 +29,7 @@ public static class ClusterSiloExtensions
             sp.GetService<IMembershipTable>() ?? throw new InvalidOperationException(
                 "The silo is configured as a cluster member but no membership table is registered; call UseSqliteMembership(...) or UsePostgresMembership(...)."),
             sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<ILocalSiloDetails>(sp => sp.GetRequiredService<SiloCluster>());
         builder.Services.AddHostedService<ClusterHostedService>();
         return builder;
     }

@@ -77,14 +77,11 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopLoopAsync().ConfigureAwait(false);
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => new(StopLoopAsync());
 
     private async Task StopLoopAsync()
     {
+        // Not disposed: stopping may be requested again (dispose after a graceful leave) and must stay harmless.
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
