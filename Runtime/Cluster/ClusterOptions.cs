@@ -17,7 +17,7 @@ public sealed class ClusterOptions
     /// Default 127.0.0.1.</summary>
     public string SiloHost { get; set; } = "127.0.0.1";
 
-    /// <summary>Port this silo listens on for messages. Default 11111.</summary>
+    /// <summary>Port this silo listens on for messages. Default 11111; 0 picks a free port at start-up (for tests and ad-hoc silos).</summary>
     public int SiloPort { get; set; } = 11111;
 
     /// <summary>How often a silo probes each of the peers it watches. Default 1 s.</summary>
@@ -72,7 +72,7 @@ public sealed class ClusterOptions
         Require(!string.IsNullOrWhiteSpace(ClusterId), "ClusterId must not be empty.");
         Require(Secret.Length >= 16, "Secret must be set and at least 16 characters long (it authenticates silos and clients).");
         Require(!string.IsNullOrWhiteSpace(SiloHost), "SiloHost must not be empty.");
-        Require(SiloPort is > 0 and < 65536, $"SiloPort must be between 1 and 65535, not {SiloPort}.");
+        Require(SiloPort is >= 0 and < 65536, $"SiloPort must be between 0 (pick a free one) and 65535, not {SiloPort}.");
         Require(ProbePeriod > TimeSpan.Zero, "ProbePeriod must be positive.");
         Require(ProbeTimeout > TimeSpan.Zero, "ProbeTimeout must be positive.");
         Require(MissedProbesLimit >= 1, "MissedProbesLimit must be at least 1.");

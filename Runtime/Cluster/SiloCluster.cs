@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Lineage.Runtime.Activation;
 using Lineage.Runtime.Cluster.Membership;
 using Lineage.Runtime.Cluster.Messaging;
@@ -8,7 +10,7 @@ namespace Lineage.Runtime.Cluster;
 
 /// <summary>A silo's membership of a cluster: its identity, its listener and connections, the membership protocol, and the placement
 /// decisions the runtime asks it for.</summary>
-internal sealed class SiloCluster : IIncomingRequestHandler, ILocalSiloDetails, IAsyncDisposable
+internal sealed class SiloCluster : IIncomingRequestHandler, ILocalSiloDetails, IClusterMembership, IAsyncDisposable
 {
     private readonly LocalGrainRuntime _runtime;
     private readonly ConnectionFactory _factory;
@@ -25,12 +27,14 @@ internal sealed class SiloCluster : IIncomingRequestHandler, ILocalSiloDetails, 
         _logger = loggerFactory.CreateLogger<SiloCluster>();
 
         // The generation is the start time in milliseconds: a restart on the same endpoint is a new member.
-        Self = new SiloAddress(options.SiloHost, options.SiloPort, runtime.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        var port = options.SiloPort == 0 ? FreePort(options.SiloHost) : options.SiloPort;
+        Self = new SiloAddress(options.SiloHost, port, runtime.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
         _factory = new ConnectionFactory(options, PeerRole.Silo, Self.ToString(), this, runtime.Factory, runtime.TimeProvider, loggerFactory);
         Connections = new ConnectionManager(_factory, runtime.TimeProvider);
         _listener = new MessagingListener(new SiloConnectionHandler(_factory, Connections), loggerFactory);
         Membership = new ClusterMembershipService(table, options, Self, Connections, runtime.TimeProvider, loggerFactory.CreateLogger<ClusterMembershipService>());
         Membership.ViewChanged += runtime.OnViewChanged;
+        Membership.ViewChanged += view => Changed?.Invoke(view.Snapshot);
         Membership.DeclaredDead += () => DeclaredDead?.Invoke();
         runtime.AttachCluster(this);
     }
@@ -42,6 +46,11 @@ internal sealed class SiloCluster : IIncomingRequestHandler, ILocalSiloDetails, 
     string ILocalSiloDetails.ClusterId => Options.ClusterId;
 
     SiloAddress ILocalSiloDetails.SiloAddress => Self;
+
+    MembershipSnapshot IClusterMembership.Snapshot => Membership.View.Snapshot;
+
+    /// <inheritdoc />
+    public event Action<MembershipSnapshot>? Changed;
 
     public ConnectionManager Connections { get; }
 
@@ -197,4 +206,14 @@ internal sealed class SiloCluster : IIncomingRequestHandler, ILocalSiloDetails, 
     }
 
     public override string ToString() => Self.ToString();
+
+    // The address goes into the membership table before the listener opens, so the port is chosen up front; another process could
+    // take it in between, in which case the listener fails to bind and the silo does not start.
+    private static int FreePort(string host)
+    {
+        var address = IPAddress.TryParse(host, out var parsed) ? parsed : Dns.GetHostAddresses(host)[0];
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(address, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
 }

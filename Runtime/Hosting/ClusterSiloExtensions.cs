@@ -2,7 +2,6 @@ using Lineage.Runtime.Activation;
 using Lineage.Runtime.Cluster;
 using Lineage.Runtime.Cluster.Membership;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -30,22 +29,7 @@ public static class ClusterSiloExtensions
                 "The silo is configured as a cluster member but no membership table is registered; call UseSqliteMembership(...) or UsePostgresMembership(...)."),
             sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<ILocalSiloDetails>(sp => sp.GetRequiredService<SiloCluster>());
-        builder.Services.AddHostedService<ClusterHostedService>();
+        builder.Services.AddSingleton<IClusterMembership>(sp => sp.GetRequiredService<SiloCluster>());
         return builder;
     }
-}
-
-/// <summary>Joins the cluster when the host starts and leaves it cleanly when the host stops; stops the host if the cluster
-/// declares this silo dead.</summary>
-/// <remarks>Registered after the silo's own hosted service, so it stops first: the silo leaves the ring and hands off its grains
-/// while the runtime's timeouts still run.</remarks>
-internal sealed class ClusterHostedService(SiloCluster cluster, IHostApplicationLifetime lifetime) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        cluster.DeclaredDead += lifetime.StopApplication;
-        await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => cluster.StopAsync(cancellationToken);
 }

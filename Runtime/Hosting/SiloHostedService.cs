@@ -1,11 +1,17 @@
 using Lineage.Runtime.Activation;
+using Lineage.Runtime.Cluster;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Lineage.Runtime.Hosting;
 
-/// <summary>Starts the runtime's periodic work (timeouts, collection) and deactivates every grain on shutdown.</summary>
-internal sealed class SiloHostedService(LocalGrainRuntime runtime) : IHostedService, IAsyncDisposable
+/// <summary>Starts the runtime's periodic work (timeouts, collection) and, under a cluster, joins it; on shutdown leaves the cluster
+/// (shutting down, grains deactivated and flushed, then dead) or, alone, deactivates every grain.</summary>
+/// <remarks>One service does both so that the order never depends on registration order: the cluster must say it is leaving
+/// before the runtime deactivates, and the runtime's timeouts must run until the end.</remarks>
+internal sealed class SiloHostedService(LocalGrainRuntime runtime, IServiceProvider services, IHostApplicationLifetime lifetime) : IHostedService, IAsyncDisposable
 {
+    private readonly SiloCluster? _cluster = services.GetService<SiloCluster>();
     private ITimer? _timeoutTimer;
     private ITimer? _collectionTimer;
 
@@ -16,7 +22,13 @@ internal sealed class SiloHostedService(LocalGrainRuntime runtime) : IHostedServ
         _timeoutTimer = time.CreateTimer(static s => ((LocalGrainRuntime)s!).ReleaseExpiredRequests(), runtime, options.RequestTimeoutCheckPeriod, options.RequestTimeoutCheckPeriod);
         _collectionTimer = time.CreateTimer(static s => ((LocalGrainRuntime)s!).Collector.Collect(), runtime, options.CollectionQuantum, options.CollectionQuantum);
         runtime.Log.Started(runtime.Registry.Classes.Count, runtime.Registry.InterfaceCount);
-        return Task.CompletedTask;
+        if (_cluster is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        _cluster.DeclaredDead += lifetime.StopApplication;
+        return _cluster.StartAsync(cancellationToken);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -26,7 +38,14 @@ internal sealed class SiloHostedService(LocalGrainRuntime runtime) : IHostedServ
             await _collectionTimer.DisposeAsync();
         }
 
-        await runtime.StopAsync(cancellationToken);
+        if (_cluster is not null)
+        {
+            await _cluster.StopAsync(cancellationToken);
+        }
+        else
+        {
+            await runtime.StopAsync(cancellationToken);
+        }
 
         // Timeouts keep running during shutdown so that callers of a stuck grain are still released.
         if (_timeoutTimer is not null)

@@ -1,4 +1,9 @@
+using Lineage.Runtime.Cluster;
+using Lineage.Runtime.Cluster.Membership.Postgres;
+using Lineage.Runtime.Cluster.Membership.Sqlite;
 using Lineage.Runtime.Hosting;
+using Lineage.Runtime.Persistence.Postgres;
+using Lineage.Runtime.Persistence.Sqlite;
 using Lineage.Silo.Api;
 
 namespace Lineage.Silo.Hosting;
@@ -32,8 +37,7 @@ public static class SiloApplication
         {
             // The domain grains; the runtime also reads the manifests of the assemblies they reference.
             silo.AddGrainAssembly(System.Reflection.Assembly.Load("Lineage.Grains"));
-            var storage = builder.Configuration.GetSection("Storage:Sqlite");
-            silo.AddSqliteGrainStorage(configure: options => storage.Bind(options));
+            AddStorageAndCluster(silo, builder.Configuration);
             configureSilo?.Invoke(silo);
         });
 
@@ -46,5 +50,54 @@ public static class SiloApplication
         app.MapRuntimeEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => SiloStartupLog.Write(app));
         return app;
+    }
+
+    /// <summary>Grain storage and membership live in the same database: SQLite (the default; silos of one machine share the file)
+    /// or PostgreSQL (<c>Storage:Provider=Postgres</c>; silos on several machines). Every silo is a cluster member, even alone.</summary>
+    private static void AddStorageAndCluster(SiloBuilder silo, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
+        var provider = configuration.GetValue("Storage:Provider", StorageProvider.Sqlite);
+        string? secret = null;
+        switch (provider)
+        {
+            case StorageProvider.Sqlite:
+                var sqlite = configuration.GetSection(SqliteGrainStorageOptions.SectionName).Get<SqliteGrainStorageOptions>() ?? new SqliteGrainStorageOptions();
+                silo.AddSqliteGrainStorage(configure: options => configuration.GetSection(SqliteGrainStorageOptions.SectionName).Bind(options));
+                silo.UseSqliteMembership(cluster.ClusterId, options =>
+                {
+                    options.DataDirectory = sqlite.DataDirectory;
+                    options.FileName = sqlite.FileName;
+                    configuration.GetSection(SqliteMembershipTableOptions.SectionName).Bind(options);
+                });
+
+                // Silos sharing a data directory are on one machine: a generated secret there authenticates them to each other.
+                if (string.IsNullOrEmpty(cluster.Secret))
+                {
+                    secret = ClusterSecretFile.LoadOrCreate(Path.GetFullPath(sqlite.DataDirectory));
+                }
+
+                break;
+            case StorageProvider.Postgres:
+                var connectionString = configuration[$"{PostgresGrainStorageOptions.SectionName}:{nameof(PostgresGrainStorageOptions.ConnectionString)}"];
+                silo.AddPostgresGrainStorage(configure: options => configuration.GetSection(PostgresGrainStorageOptions.SectionName).Bind(options));
+                silo.UsePostgresMembership(cluster.ClusterId, options =>
+                {
+                    options.ConnectionString = connectionString ?? string.Empty;
+                    configuration.GetSection(PostgresMembershipTableOptions.SectionName).Bind(options);
+                });
+                break;
+            default:
+                throw new InvalidOperationException($"Storage:Provider is '{provider}'; expected Sqlite or Postgres.");
+        }
+
+        silo.UseCluster(options =>
+        {
+            configuration.GetSection(ClusterOptions.SectionName).Bind(options);
+            if (secret is not null)
+            {
+                options.Secret = secret;
+            }
+        });
     }
 }

@@ -81,7 +81,7 @@ public sealed class SiloHostTests
     private static async Task<WebApplication> StartSiloAsync(string dataDirectory)
     {
         var app = SiloApplication.Create(
-            ["--Urls", "http://127.0.0.1:0", "--Storage:Sqlite:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning"],
+            ["--Urls", "http://127.0.0.1:0", "--Cluster:SiloPort", "0", "--Storage:Sqlite:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning"],
             silo => silo.AddGrainAssembly(typeof(IEchoGrain).Assembly));
         await app.StartAsync();
         return app;
