@@ -16,6 +16,9 @@ switch (command)
     case "state-writes":
         await Lineage.Benchmarks.Storage.StateWriteBenchmark.RunAsync(rest);
         break;
+    case "pg-writes":
+        await Lineage.Benchmarks.Storage.PostgresWriteBenchmark.RunAsync(rest);
+        break;
     case "grain-writes":
         await GrainStateWriteThroughput.RunAsync(rest);
         break;
@@ -29,6 +32,7 @@ switch (command)
               activation-memory   managed memory per idle activation, measured over 100,000 activations
               state-writes        acknowledged durable writes/s at the storage, group commit versus one transaction per write
               grain-writes        the same end to end: grain calls that each write their state
+              pg-writes           acknowledged durable writes/s at the PostgreSQL storage, group commit versus one transaction per write
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);
         break;
