@@ -144,7 +144,7 @@ internal sealed class SiloCluster : IIncomingRequestHandler, ILocalSiloDetails, 
     /// <summary>Opens the silo port, then joins the membership as joining and then active.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _listener.StartAsync(Options.SiloHost, Options.SiloPort, cancellationToken).ConfigureAwait(false);
+        await _listener.StartAsync(Self.Host, Self.Port, cancellationToken).ConfigureAwait(false);
         await Membership.JoinAsync(cancellationToken).ConfigureAwait(false);
     }
 
