@@ -22,6 +22,15 @@ switch (command)
     case "grain-writes":
         await GrainStateWriteThroughput.RunAsync(rest);
         break;
+    case "cluster-calls":
+        await Lineage.Benchmarks.Cluster.CrossSiloCalls.RunAsync(rest);
+        break;
+    case "cluster-failover":
+        await Lineage.Benchmarks.Cluster.HardKillFailover.RunAsync(rest);
+        break;
+    case "cluster-silo":
+        await Lineage.Benchmarks.Cluster.BenchmarkCluster.RunChildSiloAsync(rest);
+        break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LocalCallThroughput).Assembly).Run(rest);
         break;
@@ -33,6 +42,8 @@ switch (command)
               state-writes        acknowledged durable writes/s at the storage, group commit versus one transaction per write
               grain-writes        the same end to end: grain calls that each write their state
               pg-writes           acknowledged durable writes/s at the PostgreSQL storage, group commit versus one transaction per write
+              cluster-calls [s]   calls/s between two silo processes with 1, 64 and 256 callers, and latency at half the 64-caller rate
+              cluster-failover [n]  SIGKILL of a silo process: time to the first successful call to its grains, acknowledged writes lost
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);
         break;
