@@ -27,9 +27,8 @@ public sealed class ConnectionSecurityTests : IAsyncLifetime
     [Fact]
     public async Task A_client_with_the_wrong_secret_is_refused_and_the_refusal_is_logged()
     {
-        var options = new ClusterClientOptions { ClusterId = _cluster.ClusterId, Secret = "not-the-cluster-secret-at-all" };
-        options.GrainAssemblies.Add(typeof(TestCluster).Assembly);
-        options.Gateways.Add(Silo.Address.Endpoint);
+        var options = _cluster.ClientOptions();
+        options.Secret = "not-the-cluster-secret-at-all";
 
         var refused = await Assert.ThrowsAsync<SiloUnavailableException>(async () => await ClusterClient.ConnectAsync(options, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Contains("is the cluster secret", refused.Message);

@@ -129,8 +129,8 @@ public sealed class TestCluster : IAsyncDisposable
             $"all silos see {string.Join(", ", expected)} as the active silos");
     }
 
-    /// <summary>Connects a cluster client to every running silo as a gateway, in order.</summary>
-    public async Task<ClusterClient> ConnectClientAsync(TimeSpan? requestTimeout = null)
+    /// <summary>Client options for this cluster: its id and secret, the test grains, and every running silo as a gateway, in order.</summary>
+    public ClusterClientOptions ClientOptions()
     {
         var options = new ClusterClientOptions { ClusterId = ClusterId, Secret = Secret };
         options.GrainAssemblies.Add(typeof(TestCluster).Assembly);
@@ -139,6 +139,13 @@ public sealed class TestCluster : IAsyncDisposable
             options.Gateways.Add(silo.Address.Endpoint);
         }
 
+        return options;
+    }
+
+    /// <summary>Connects a cluster client with <see cref="ClientOptions"/>; it is disposed with the cluster.</summary>
+    public async Task<ClusterClient> ConnectClientAsync(TimeSpan? requestTimeout = null)
+    {
+        var options = ClientOptions();
         if (requestTimeout is { } timeout)
         {
             options.RequestTimeout = timeout;
