@@ -2,6 +2,8 @@ using Lineage.Runtime;
 using Lineage.Runtime.Cluster.Membership;
 using Lineage.Tests.Cluster.Grains;
 using Lineage.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Lineage.Tests.Cluster;
 
@@ -141,6 +143,36 @@ public abstract class FailoverTests
         foreach (var key in wereOnLeaving)
         {
             Assert.NotEqual(leaving.Address.ToString(), await factory.GetGrain<ITallyGrain>(key).WhereAmI());
+        }
+    }
+
+    [Fact]
+    public async Task A_silo_that_reads_itself_declared_dead_gives_up_its_grains_and_stops_its_host()
+    {
+        await using var cluster = await StartClusterAsync(2);
+        var (doomed, survivor) = (cluster.Silos[0], cluster.Silos[1]);
+        var keys = Enumerable.Range(0, 30).Select(i => "doomed-" + i).ToList();
+        foreach (var key in keys)
+        {
+            await survivor.GrainFactory.GetGrain<ITallyGrain>(key).Increment();
+        }
+
+        Assert.True(doomed.ActivationCount > 0);
+        var lifetime = doomed.Services.GetRequiredService<IHostApplicationLifetime>();
+
+        // What the others write when they agree it is unreachable (a long pause, a network partition), written here directly.
+        var table = survivor.Services.GetRequiredService<IMembershipTable>();
+        var snapshot = await table.ReadAllAsync(TestContext.Current.CancellationToken);
+        var entry = snapshot.Entries.Single(e => e.Silo == doomed.Address);
+        Assert.True(await table.TryWriteAsync(entry with { Status = SiloStatus.Dead }, snapshot.Version, TestContext.Current.CancellationToken));
+
+        await Poll.UntilAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, "the declared-dead silo asked its host to stop");
+        await Poll.UntilAsync(() => doomed.ActivationCount == 0, "the declared-dead silo deactivated every grain");
+        await Poll.UntilAsync(() => survivor.ActiveSilos.SequenceEqual([survivor.Address]), "the survivor owns the whole ring");
+        foreach (var key in keys)
+        {
+            Assert.Equal(2, await survivor.GrainFactory.GetGrain<ITallyGrain>(key).Increment());
+            Assert.Equal(survivor.Address.ToString(), await survivor.GrainFactory.GetGrain<ITallyGrain>(key).WhereAmI());
         }
     }
 }

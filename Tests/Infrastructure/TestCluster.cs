@@ -189,6 +189,9 @@ public sealed class ClusterSilo : IAsyncDisposable
 
     internal SiloCluster Cluster { get; }
 
+    /// <summary>The silo host's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
     internal LocalGrainRuntime Runtime { get; }
 
     public SiloAddress Address => Cluster.Self;
