@@ -4,8 +4,8 @@
 # Later capabilities add their Debian packages here (postgresql for the cluster, chromium for dashboard tests, ffmpeg for PDQ).
 set -euo pipefail
 
-# Debian packages the suite needs; none yet.
-packages=()
+# Debian packages the suite needs: ffmpeg decodes images for PDQ hashing.
+packages=(ffmpeg)
 
 need=()
 for package in "${packages[@]}"; do
