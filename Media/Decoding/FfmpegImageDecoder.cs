@@ -61,7 +61,7 @@ public sealed class FfmpegImageDecoder(FfmpegDecoderOptions? options = null)
             // ffmpeg stopped writing early; its own message (if it waits for us) says why better than "end of stream" would.
             var messages = await WaitForMessagesAsync(process, errors);
             throw new ImageDecodeException(path, messages.Length > 0
-                ? $"ffmpeg reported: {messages}"
+                ? Describe(process.HasExited ? process.ExitCode : 0, messages)
                 : "ffmpeg produced no complete image (the file may be truncated or not an image)");
         }
         finally
