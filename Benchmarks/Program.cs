@@ -19,6 +19,12 @@ switch (command)
     case "grain-writes":
         await GrainStateWriteThroughput.RunAsync(rest);
         break;
+    case "pdq-hash":
+        await Lineage.Benchmarks.Media.PdqHashThroughput.RunAsync(rest);
+        break;
+    case "pdq-index":
+        await Lineage.Benchmarks.Media.NearDuplicateIndexBenchmark.RunAsync(rest);
+        break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LocalCallThroughput).Assembly).Run(rest);
         break;
@@ -29,6 +35,9 @@ switch (command)
               activation-memory   managed memory per idle activation, measured over 100,000 activations
               state-writes        acknowledged durable writes/s at the storage, group commit versus one transaction per write
               grain-writes        the same end to end: grain calls that each write their state
+              pdq-hash [seconds]  PDQ hashes/s of 1-megapixel JPEGs, decoding excluded and included
+              pdq-index [--hashes N --seconds S --callers C]
+                                  near-duplicate lookups/s and memory with N indexed hashes (synthetic, planted near-duplicates)
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);
         break;
