@@ -54,7 +54,12 @@ internal static class NearDuplicateIndexBenchmark
                 await LookupsAsync(index, planted, callers, TimeSpan.FromSeconds(seconds), print: true);
             }
 
-            await using var restarted = await BenchmarkSilo.StartAsync(Configure);
+            // Reloading millions of hashes takes longer than the default 30 s request timeout; callers wait for activation.
+            await using var restarted = await BenchmarkSilo.StartAsync(silo =>
+            {
+                Configure(silo);
+                silo.Configure(o => o.RequestTimeout = TimeSpan.FromMinutes(30));
+            });
             var reload = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, 16).SelectMany(slot => Enumerable.Range(0, ranges).Select(range =>
                 restarted.Grains.GetGrain<INearDuplicatePartitionGrain>(new NearDuplicatePartitionKey(slot, range, ranges).ToString()).Count())));

@@ -41,17 +41,21 @@ internal sealed class HashBuckets
             return false;
         }
 
-        if (bucket is null || count == bucket.Length)
+        Append(index, hash);
+        return true;
+    }
+
+    /// <summary>Adds <paramref name="hash"/> without looking for a copy: for reloading the partition's own log, which holds each hash
+    /// once, where the duplicate check would cost more than the rest of the reload.</summary>
+    public void AddKnownNew(in PdqHash hash)
+    {
+        var index = IndexOf(hash.GetSlot(_slot));
+        if (index < 0)
         {
-            // A quarter more each time: buckets stay near full (memory matters at ten million hashes) while growth stays amortised.
-            Array.Resize(ref bucket, count + (count / 4) + 2);
-            _buckets[index] = bucket;
+            throw new ArgumentException($"Hash {hash} has slot {_slot} value {hash.GetSlot(_slot)}, outside this partition's range.", nameof(hash));
         }
 
-        bucket[count] = hash;
-        _counts[index] = count + 1;
-        Count++;
-        return true;
+        Append(index, hash);
     }
 
     /// <summary>Adds to <paramref name="matches"/> every held hash within <paramref name="threshold"/> of <paramref name="query"/> whose slot
@@ -76,6 +80,22 @@ internal sealed class HashBuckets
                 }
             }
         }
+    }
+
+    private void Append(int index, in PdqHash hash)
+    {
+        var bucket = _buckets[index];
+        var count = _counts[index];
+        if (bucket is null || count == bucket.Length)
+        {
+            // A quarter more each time: buckets stay near full (memory matters at ten million hashes) while growth stays amortised.
+            Array.Resize(ref bucket, count + (count / 4) + 2);
+            _buckets[index] = bucket;
+        }
+
+        bucket[count] = hash;
+        _counts[index] = count + 1;
+        Count++;
     }
 
     private int IndexOf(ushort value)

@@ -33,7 +33,7 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
         {
             foreach (var hash in MemoryMarshal.Cast<byte, PdqHash>(records.Span))
             {
-                buckets.Add(hash);
+                buckets.AddKnownNew(hash);
             }
         }, cancellationToken);
         _buckets = buckets;
