@@ -31,6 +31,12 @@ switch (command)
     case "cluster-silo":
         await Lineage.Benchmarks.Cluster.BenchmarkCluster.RunChildSiloAsync(rest);
         break;
+    case "pdq-hash":
+        await Lineage.Benchmarks.Media.PdqHashThroughput.RunAsync(rest);
+        break;
+    case "pdq-index":
+        await Lineage.Benchmarks.Media.NearDuplicateIndexBenchmark.RunAsync(rest);
+        break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LocalCallThroughput).Assembly).Run(rest);
         break;
@@ -44,6 +50,9 @@ switch (command)
               pg-writes           acknowledged durable writes/s at the PostgreSQL storage, group commit versus one transaction per write
               cluster-calls [s]   calls/s between two silo processes with 1, 64 and 256 callers, and latency at half the 64-caller rate
               cluster-failover [n]  SIGKILL of a silo process: time to the first successful call to its grains, acknowledged writes lost
+              pdq-hash [seconds]  PDQ hashes/s of 1-megapixel JPEGs, decoding excluded and included
+              pdq-index [--hashes N --seconds S --callers C]
+                                  near-duplicate lookups/s and memory with N indexed hashes (synthetic, planted near-duplicates)
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);
         break;
