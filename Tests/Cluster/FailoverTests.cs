@@ -1,4 +1,5 @@
 using Lineage.Runtime;
+using Lineage.Runtime.Cluster;
 using Lineage.Runtime.Cluster.Membership;
 using Lineage.Tests.Cluster.Grains;
 using Lineage.Tests.Infrastructure;
@@ -11,7 +12,7 @@ namespace Lineage.Tests.Cluster;
 public abstract class FailoverTests
 {
     /// <summary>Starts <paramref name="silos"/> silos on this class's database.</summary>
-    protected abstract Task<TestCluster> StartClusterAsync(int silos);
+    protected abstract Task<TestCluster> StartClusterAsync(int silos, Action<ClusterOptions>? configure = null);
 
     [Fact]
     public async Task A_crashed_silos_grains_answer_from_survivors_with_their_last_acknowledged_state()
@@ -174,5 +175,22 @@ public abstract class FailoverTests
             Assert.Equal(2, await survivor.GrainFactory.GetGrain<ITallyGrain>(key).Increment());
             Assert.Equal(survivor.Address.ToString(), await survivor.GrainFactory.GetGrain<ITallyGrain>(key).WhereAmI());
         }
+    }
+
+    [Fact]
+    public async Task A_silo_restarting_after_a_crash_declares_its_unreachable_predecessor_dead_before_it_serves()
+    {
+        // Probes so slow that only the joining silo's own check can explain the predecessor's death.
+        await using var cluster = await StartClusterAsync(1, o => o.ProbePeriod = TimeSpan.FromHours(1));
+        var first = cluster.Silos[0];
+        Assert.Equal(1, await first.GrainFactory.GetGrain<ITallyGrain>("restart").Increment());
+        await first.CrashAsync();
+
+        var second = await cluster.StartSiloAsync();
+
+        var entry = second.Cluster.Membership.View.Snapshot.Entries.Single(e => e.Silo == first.Address);
+        Assert.Equal(SiloStatus.Dead, entry.Status);
+        Assert.Contains(entry.Suspicions, s => s.Suspecter == second.Address);
+        Assert.Equal(2, await second.GrainFactory.GetGrain<ITallyGrain>("restart").Increment());
     }
 }
