@@ -19,7 +19,7 @@ public interface IPostGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<AncestryStep> GetAncestryStep();
 
-    /// <summary>This post as a node of the lineage graph, with the first <paramref name="childLimit"/> children's keys.</summary>
+    /// <summary>This post as a node of the lineage graph, with the first <paramref name="childLimit"/> children's keys (none for 0).</summary>
     [ReadOnly]
     Task<PostNode> GetNode(int childLimit);
 

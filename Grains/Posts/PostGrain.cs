@@ -113,7 +113,7 @@ public sealed class PostGrain(
     /// <inheritdoc />
     public async Task<PostNode> GetNode(int childLimit)
     {
-        var children = await GetChildren(null, Math.Max(1, childLimit));
+        var children = childLimit > 0 ? await GetChildren(null, childLimit) : new KeyPage([], null);
         var state = post.State;
         var (platform, postId) = PostKeys.Split(GetPrimaryKeyString());
         var primary = PrimaryParent(state);
