@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Lineage.Grains.Intake;
 
 /// <summary>Who reported a sighting; also the tie-breaker rank between equally early claims (earlier members rank first).</summary>
+[JsonConverter(typeof(SightingSourceJsonConverter))]
 public enum SightingSource
 {
     /// <summary>The platform itself ("platform").</summary>

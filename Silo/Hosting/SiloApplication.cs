@@ -1,3 +1,5 @@
+using Lineage.Grains.Intake;
+using Lineage.Grains.Posts;
 using Lineage.Runtime.Hosting;
 using Lineage.Silo.Api;
 
@@ -31,12 +33,14 @@ public static class SiloApplication
         builder.Services.AddLineageSilo(silo =>
         {
             // The domain grains; the runtime also reads the manifests of the assemblies they reference.
-            silo.AddGrainAssembly(System.Reflection.Assembly.Load("Lineage.Grains"));
+            silo.AddGrainAssembly(typeof(PostGrain).Assembly);
             var storage = builder.Configuration.GetSection("Storage:Sqlite");
             silo.AddSqliteGrainStorage(configure: options => storage.Bind(options));
+            silo.AddSqliteEdgeStore();
             configureSilo?.Invoke(silo);
         });
 
+        builder.Services.AddSingleton<IntakeCounters>().AddSingleton<IntakeDispatcher>();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.WriteIndented = false);
         configure?.Invoke(builder);
@@ -44,6 +48,9 @@ public static class SiloApplication
         var app = builder.Build();
         app.MapOpenApi();
         app.MapRuntimeEndpoints();
+        app.MapIntakeEndpoints();
+        app.MapInvestigationEndpoints();
+        app.MapSubjectEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => SiloStartupLog.Write(app));
         return app;
     }
