@@ -5,4 +5,5 @@ var root = new RootCommand("lineage: work with a Lineage silo from the command l
 root.Options.Add(CommonOptions.Url);
 root.Options.Add(CommonOptions.Json);
 root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(ConvertCascadesCommand.Create());
 return await root.Parse(args).InvokeAsync();
