@@ -6,4 +6,5 @@ root.Options.Add(CommonOptions.Url);
 root.Options.Add(CommonOptions.Json);
 root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(ConvertCascadesCommand.Create());
+root.Subcommands.Add(IngestCommand.Create());
 return await root.Parse(args).InvokeAsync();

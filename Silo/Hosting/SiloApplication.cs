@@ -36,7 +36,8 @@ public static class SiloApplication
             silo.AddGrainAssembly(typeof(PostGrain).Assembly);
             var storage = builder.Configuration.GetSection("Storage:Sqlite");
             silo.AddSqliteGrainStorage(configure: options => storage.Bind(options));
-            silo.AddSqliteEdgeStore();
+            var edges = builder.Configuration.GetSection("Storage:Edges");
+            silo.AddSqliteEdgeStore(configure: options => edges.Bind(options));
             configureSilo?.Invoke(silo);
         });
 
