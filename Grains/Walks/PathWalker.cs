@@ -21,6 +21,8 @@ public sealed class PathWalker(IGrainFactory grains, TimeProvider timeProvider)
     }
 
     /// <summary>The nodes from <paramref name="postKey"/> up to the origin (last), and whether the top is the true origin.</summary>
+    /// <remarks>Bounded by the node budget and the deadline, not by the depth limit: a trace limited to a few levels must still
+    /// start from the true origin.</remarks>
     internal static async Task<(List<PostNode> Path, bool Complete)> WalkUpAsync(IGrainFactory grains, string postKey, WalkBudget budget)
     {
         var path = new List<PostNode>();
@@ -32,12 +34,6 @@ public sealed class PathWalker(IGrainFactory grains, TimeProvider timeProvider)
             {
                 // Cycles are refused at intake; this only keeps the walk finite if one ever got into storage.
                 budget.Cut("cycle");
-                return (path, false);
-            }
-
-            if (path.Count > budget.Limits.MaxDepth)
-            {
-                budget.Cut("depth");
                 return (path, false);
             }
 
