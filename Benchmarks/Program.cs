@@ -19,6 +19,12 @@ switch (command)
     case "grain-writes":
         await GrainStateWriteThroughput.RunAsync(rest);
         break;
+    case "lineage-intake":
+        await Lineage.Benchmarks.Domain.IntakeBenchmark.RunAsync(rest);
+        break;
+    case "reshare-cost":
+        await Lineage.Benchmarks.Domain.ReshareCostBenchmark.RunAsync(rest);
+        break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LocalCallThroughput).Assembly).Run(rest);
         break;
@@ -29,6 +35,9 @@ switch (command)
               activation-memory   managed memory per idle activation, measured over 100,000 activations
               state-writes        acknowledged durable writes/s at the storage, group commit versus one transaction per write
               grain-writes        the same end to end: grain calls that each write their state
+              lineage-intake --file F.ndjson [--batch N --parallel N --silo-args "..."]
+                                  sightings/s and peak memory of a silo process ingesting F over HTTP, then trace of the largest tree warm and cold
+              reshare-cost [count] time per block of reshares of one post, first block versus the block at count
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);
         break;
