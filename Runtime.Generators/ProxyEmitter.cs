@@ -9,6 +9,7 @@ internal static class ProxyEmitter
 {
     private const string Invocation = "global::Lineage.Runtime.Invocation";
     private const string Tasks = "global::System.Threading.Tasks";
+    private const string Serialization = "global::Lineage.Runtime.Cluster.Serialization";
 
     public static string Emit(GrainInterfaceOutput output)
     {
@@ -46,9 +47,12 @@ internal static class ProxyEmitter
         for (var i = 0; i < methods.Count; i++)
         {
             var method = methods[i];
+            // Arguments are read in declaration order: C# evaluates constructor arguments left to right.
+            var reads = string.Join(", ", method.Parameters.Select(p => $"{Codec(p.Type)}.Read(ref reader)"));
             writer.Line(
                 $"public static readonly {Invocation}.MethodDescriptor {GrainSymbols.EscapeIdentifier(output.FieldNames[i])} = " +
-                $"new({SymbolDisplay.FormatLiteral(method.Name, quote: true)}, {i}, {FormatOptions(method.Options)});");
+                $"new({SymbolDisplay.FormatLiteral(method.Name, quote: true)}, {i}, {FormatOptions(method.Options)}, " +
+                $"static (ref {Serialization}.WireReader reader) => new {output.RequestNames[i]}({reads}));");
         }
 
         if (methods.Count > 0)
@@ -146,6 +150,23 @@ internal static class ProxyEmitter
             _ => $"Await({call})",
         };
         writer.Line($"protected override {Tasks}.ValueTask<{resultType}> InvokeCore(object grain) => {body};");
+        writer.Line();
+        if (parameters.Count == 0)
+        {
+            writer.Line($"protected override void WriteArguments(ref {Serialization}.WireWriter writer)");
+            writer.Line("{");
+            writer.Line("}");
+        }
+        else
+        {
+            writer.Open($"protected override void WriteArguments(ref {Serialization}.WireWriter writer)");
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                writer.Line($"{Codec(parameters[i].Type)}.Write(ref writer, Arg{i});");
+            }
+
+            writer.Close();
+        }
 
         if (parameters.Count > 0)
         {
@@ -155,6 +176,8 @@ internal static class ProxyEmitter
 
         writer.Close();
     }
+
+    private static string Codec(string type) => $"{Serialization}.WireCodec<{type}>";
 
     private static string FormatOptions(GrainMethodOptions options)
     {

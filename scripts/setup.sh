@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Lineage needs beyond the .NET SDK. Idempotent; safe to run as root with no stdin.
-# Today: nothing beyond the SDK (SQLite ships inside Microsoft.Data.Sqlite's native bundle).
-# Later capabilities add their Debian packages here (postgresql for the cluster, chromium for dashboard tests, ffmpeg for PDQ).
+# SQLite ships inside Microsoft.Data.Sqlite's native bundle; PostgreSQL (for the cluster and its tests) is started by scripts/postgres.sh.
+# Later capabilities add their Debian packages here (chromium for dashboard tests, ffmpeg for PDQ).
 set -euo pipefail
 
-# Debian packages the suite needs; none yet.
-packages=()
+# Debian packages the suite needs.
+packages=(postgresql)
 
 need=()
 for package in "${packages[@]}"; do

@@ -1,10 +1,13 @@
+using Lineage.Runtime.Cluster.Serialization;
 using Lineage.Runtime.Invocation;
 
 namespace Lineage.Runtime.Activation;
 
 /// <summary>Makes typed grain references that deliver through <paramref name="dispatcher"/>.</summary>
-internal sealed class GrainFactory(GrainCallDispatcher dispatcher, GrainTypeRegistry registry) : IGrainFactory
+internal sealed class GrainFactory(GrainCallDispatcher dispatcher, GrainTypeRegistry registry) : IGrainFactory, IGrainReferenceFactory
 {
+    public object GetGrain(Type interfaceType, GrainId grainId) => registry.GetDescriptor(interfaceType).CreateProxy(dispatcher, grainId);
+
     public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey
     {
         ArgumentException.ThrowIfNullOrEmpty(key);

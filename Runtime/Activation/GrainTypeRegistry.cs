@@ -9,6 +9,7 @@ internal sealed class GrainTypeRegistry
     private readonly Dictionary<Type, GrainInterfaceDescriptor> _interfaces = [];
     private readonly Dictionary<Type, string?> _grainTypeByInterface = [];
     private readonly Dictionary<string, GrainClassInfo> _classes = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, GrainInterfaceDescriptor> _interfacesByWireId = [];
 
     public GrainTypeRegistry(IEnumerable<Assembly> assemblies)
     {
@@ -17,7 +18,18 @@ internal sealed class GrainTypeRegistry
         {
             foreach (var grainInterface in manifest.Interfaces)
             {
-                _interfaces.TryAdd(grainInterface.InterfaceType, grainInterface);
+                if (!_interfaces.TryAdd(grainInterface.InterfaceType, grainInterface))
+                {
+                    continue;
+                }
+
+                if (_interfacesByWireId.TryGetValue(grainInterface.WireId, out var clash))
+                {
+                    throw new InvalidOperationException(
+                        $"Grain interfaces {clash.Name} and {grainInterface.Name} have the same wire id {grainInterface.WireId}; rename one of them.");
+                }
+
+                _interfacesByWireId[grainInterface.WireId] = grainInterface;
             }
         }
 
@@ -63,6 +75,18 @@ internal sealed class GrainTypeRegistry
         _classes.TryGetValue(grainType, out var info)
             ? info
             : throw new InvalidOperationException($"No grain class with grain type '{grainType}' is registered in this silo.");
+
+    /// <summary>Finds a method by its interface's wire id and its index; null when unknown here.</summary>
+    public MethodDescriptor? FindMethod(int interfaceWireId, int methodIndex) =>
+        _interfacesByWireId.TryGetValue(interfaceWireId, out var descriptor) && methodIndex < descriptor.Methods.Count
+            ? descriptor.Methods[methodIndex]
+            : null;
+
+    /// <summary>The generated descriptor of a grain interface, whether or not a class here implements it.</summary>
+    public GrainInterfaceDescriptor GetDescriptor(Type interfaceType) =>
+        _interfaces.TryGetValue(interfaceType, out var descriptor)
+            ? descriptor
+            : throw new ArgumentException($"{interfaceType.FullName} is not a known grain interface; register the assembly that declares it.", nameof(interfaceType));
 
     public (GrainInterfaceDescriptor Descriptor, string GrainType) GetInterface(Type interfaceType)
     {

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Lineage.Runtime.Cluster;
+using Lineage.Runtime.Cluster.Membership;
 using Lineage.Runtime.Filters;
 using Lineage.Runtime.Hosting;
 using Lineage.Runtime.Invocation;
@@ -19,6 +21,7 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
 
     private readonly long _timeoutTicks;
     private volatile bool _stopping;
+    private volatile bool _crashed;
 
     public LocalGrainRuntime(
         IServiceProvider services,
@@ -69,6 +72,11 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
 
     public bool IsStopping => _stopping;
 
+    /// <summary>The cluster this silo belongs to; null for a stand-alone silo, which owns every grain.</summary>
+    public SiloCluster? Cluster { get; private set; }
+
+    public void AttachCluster(SiloCluster cluster) => Cluster = cluster;
+
     internal override void Send(GrainReference target, RequestBase request)
     {
         var now = TimeProvider.GetTimestamp();
@@ -108,6 +116,29 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
         // An activation can leave the catalog between lookup and enqueue; each retry finds its successor.
         for (var attempt = 0; attempt < 16; attempt++)
         {
+            if (_crashed)
+            {
+                request.Fail(new SiloUnavailableException("The silo has crashed."));
+                return null;
+            }
+
+            // Under a cluster the owner decides, even while stopping: a leaving silo is off the ring and passes calls on.
+            if (Cluster is { } cluster)
+            {
+                var owner = cluster.GetOwner(request.TargetId);
+                if (owner is null)
+                {
+                    request.Fail(new SiloUnavailableException($"No silo of cluster '{cluster.Options.ClusterId}' is active yet; call to {request.Method} on {request.TargetId} was not delivered."));
+                    return null;
+                }
+
+                if (owner != cluster.Self)
+                {
+                    cluster.SendTo(owner, request);
+                    return null;
+                }
+            }
+
             if (_stopping)
             {
                 // Activations still finishing their work may be called; nothing new is activated on a stopping silo.
@@ -141,6 +172,34 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
         return null;
     }
 
+    /// <summary>Deactivates the activations whose grains another silo owns under <paramref name="view"/>; their state is flushed and
+    /// they re-activate on the owner at their next call.</summary>
+    public void OnViewChanged(MembershipView view)
+    {
+        var self = view.Self;
+        var moved = Catalog.Activations.Where(a => view.Ring.GetOwner(a.GrainId) != self).ToList();
+        if (moved.Count == 0)
+        {
+            return;
+        }
+
+        ClusterLog.HandingOff(Log, moved.Count);
+        var reason = view.SelfStatus == SiloStatus.Dead
+            ? new DeactivationReason(DeactivationReasonCode.SiloDeclaredDead, "The cluster declared this silo dead.")
+            : new DeactivationReason(DeactivationReasonCode.PlacementChanged, "Another silo owns this grain now.");
+        foreach (var activation in moved)
+        {
+            activation.Deactivate(reason);
+        }
+    }
+
+    /// <summary>Stops serving at once, as a crashed process would: nothing is deactivated or flushed.</summary>
+    public void Crash()
+    {
+        _crashed = true;
+        _stopping = true;
+    }
+
     public long ElapsedMicroseconds(long start, long end) =>
         (long)((end - start) * 1_000_000.0 / TimeProvider.TimestampFrequency);
 
@@ -171,6 +230,8 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
         {
             activation.ReleaseExpired(now);
         }
+
+        Cluster?.Connections.ReleaseExpired(Options.RequestTimeout);
     }
 
     /// <summary>Stops accepting calls and deactivates every activation, waiting up to <see cref="SiloOptions.ShutdownTimeout"/>.</summary>

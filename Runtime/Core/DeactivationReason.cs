@@ -17,6 +17,12 @@ public enum DeactivationReasonCode
 
     /// <summary>Activation failed; the grain never served a request.</summary>
     ActivationFailed,
+
+    /// <summary>The cluster's membership changed and another silo now owns the grain; it re-activates there on its next call.</summary>
+    PlacementChanged,
+
+    /// <summary>The cluster declared this silo dead; its grains already live on other silos.</summary>
+    SiloDeclaredDead,
 }
 
 /// <summary>Why an activation is being deactivated, with a human-readable description.</summary>

@@ -11,6 +11,15 @@ public sealed class DeadlockException : Exception
         Cycle = cycle;
     }
 
+    private DeadlockException(string message, string cycle)
+        : base(message)
+    {
+        Cycle = cycle;
+    }
+
+    /// <summary>Recreates the exception from another silo's message.</summary>
+    internal static DeadlockException FromRemote(string message) => new(message, string.Empty);
+
     /// <summary>The grains in the cycle, outermost caller first.</summary>
     public string Cycle { get; }
 }

@@ -13,6 +13,13 @@ public sealed class GrainCallTimeoutException : TimeoutException
         Method = method;
     }
 
+    /// <summary>Recreates the exception from another silo's message.</summary>
+    internal GrainCallTimeoutException(string message)
+        : base(message)
+    {
+        Method = string.Empty;
+    }
+
     /// <summary>The grain that was called.</summary>
     public GrainId GrainId { get; }
 

@@ -10,6 +10,7 @@ public sealed class GrainInterfaceDescriptor
     {
         InterfaceType = interfaceType;
         Name = interfaceType.FullName ?? interfaceType.Name;
+        WireId = Cluster.Placement.StableHash.Hash32(Name);
         Methods = methods;
         _createProxy = createProxy;
         foreach (var method in methods)
@@ -23,6 +24,10 @@ public sealed class GrainInterfaceDescriptor
 
     /// <summary>The interface's full name; identifies it on the wire.</summary>
     public string Name { get; }
+
+    /// <summary>A stable 32-bit hash of <see cref="Name"/> that identifies the interface in messages; collisions are refused when
+    /// the silo loads its grain types.</summary>
+    public int WireId { get; }
 
     /// <summary>The interface's methods in declaration order.</summary>
     public IReadOnlyList<MethodDescriptor> Methods { get; }

@@ -6,11 +6,12 @@ public sealed class MethodDescriptor
     private static int s_nextId = -1;
 
     /// <summary>Creates the descriptor; called only from generated code.</summary>
-    public MethodDescriptor(string name, int index, MethodOptions options)
+    public MethodDescriptor(string name, int index, MethodOptions options, RequestReader readRequest)
     {
         Name = name;
         Index = index;
         Options = options;
+        ReadRequest = readRequest;
         Id = Interlocked.Increment(ref s_nextId);
     }
 
@@ -23,6 +24,9 @@ public sealed class MethodDescriptor
     /// <summary>Scheduling options.</summary>
     public MethodOptions Options { get; }
 
+    /// <summary>Makes a request of this method from its arguments as read off the wire.</summary>
+    internal RequestReader ReadRequest { get; }
+
     /// <summary>The interface that declares this method; set when the interface descriptor is built.</summary>
     public GrainInterfaceDescriptor Interface { get; internal set; } = null!;
 
@@ -32,3 +36,7 @@ public sealed class MethodDescriptor
     /// <inheritdoc />
     public override string ToString() => Interface is null ? Name : Interface.Name + "." + Name;
 }
+
+/// <summary>Makes a request from arguments read off the wire; generated per method.</summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public delegate RequestBase RequestReader(ref Lineage.Runtime.Cluster.Serialization.WireReader reader);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 using Lineage.Runtime.Activation;
+using Lineage.Runtime.Cluster.Serialization;
 using Lineage.Runtime.Filters;
 
 namespace Lineage.Runtime.Invocation;
@@ -13,6 +14,7 @@ public abstract class Request<TResult> : RequestBase, IValueTaskSource<TResult>,
     private ManualResetValueTaskSourceCore<TResult> _core;
     private ConfiguredValueTaskAwaitable<TResult>.ConfiguredValueTaskAwaiter _awaiter;
     private GrainActivation? _activation;
+    private TResult? _wireResult;
 
     /// <summary>Calls the grain method on <paramref name="grain"/>; implemented by generated code.</summary>
     protected abstract ValueTask<TResult> InvokeCore(object grain);
@@ -137,8 +139,23 @@ public abstract class Request<TResult> : RequestBase, IValueTaskSource<TResult>,
         }
     }
 
+    internal override void WriteResult(ref WireWriter writer) => WireCodec<TResult>.Write(ref writer, _wireResult!);
+
+    internal override void CompleteFromWire(ref WireReader reader) => TrySetResult(WireCodec<TResult>.Read(ref reader));
+
     internal void TrySetResult(TResult result)
     {
+        if (ResponseSink is { } sink)
+        {
+            if (TryMarkCompleted())
+            {
+                _wireResult = result;
+                sink.OnCompleted(this, null);
+            }
+
+            return;
+        }
+
         if (Interceptor is { } interceptor)
         {
             interceptor.OnResponse(result, null);
@@ -153,6 +170,16 @@ public abstract class Request<TResult> : RequestBase, IValueTaskSource<TResult>,
 
     internal void TrySetException(Exception exception)
     {
+        if (ResponseSink is { } sink)
+        {
+            if (TryMarkCompleted())
+            {
+                sink.OnCompleted(this, exception);
+            }
+
+            return;
+        }
+
         if (Interceptor is { } interceptor)
         {
             interceptor.OnResponse(null, exception);

@@ -1,4 +1,5 @@
 using Lineage.Runtime.Activation;
+using Lineage.Runtime.Cluster.Serialization;
 using Lineage.Runtime.Filters;
 
 namespace Lineage.Runtime.Invocation;
@@ -34,6 +35,15 @@ public abstract class RequestBase
     /// <summary>Set when outgoing call filters wrap this request; the response goes to the filters first.</summary>
     internal OutgoingCallContext? Interceptor;
 
+    /// <summary>Where the result goes when the call came from another silo or a client; null for calls made in this process.</summary>
+    internal IResponseSink? ResponseSink;
+
+    /// <summary>The caller's correlation id of a call that came over a connection, echoed in the response.</summary>
+    internal long ResponseCorrelation;
+
+    /// <summary>How many silos forwarded this request because they did not own its grain.</summary>
+    internal byte Hops;
+
     internal bool IsCompleted => Volatile.Read(ref _completed) != 0;
 
     /// <summary>Whether finishing this request counts as activity that postpones idle collection (timer ticks may not).</summary>
@@ -44,6 +54,17 @@ public abstract class RequestBase
 
     /// <summary>Claims the right to complete the caller; the first of result, error and timeout wins.</summary>
     private protected bool TryMarkCompleted() => Interlocked.Exchange(ref _completed, 1) == 0;
+
+    /// <summary>Writes the request's arguments in declaration order; implemented by generated code.</summary>
+    protected abstract void WriteArguments(ref WireWriter writer);
+
+    internal void SerializeArguments(ref WireWriter writer) => WriteArguments(ref writer);
+
+    /// <summary>Writes the result recorded for <see cref="ResponseSink"/>.</summary>
+    internal abstract void WriteResult(ref WireWriter writer);
+
+    /// <summary>Completes the caller with a result read from another silo's response.</summary>
+    internal abstract void CompleteFromWire(ref WireReader reader);
 
     /// <summary>Runs the grain method on <paramref name="grain"/> inside <paramref name="activation"/>'s turn and
     /// reports the end of the turn to the activation before releasing the caller.</summary>

@@ -29,13 +29,41 @@ internal sealed class PersistentState<TState>(GrainId grainId, string stateName,
     public async Task WriteStateAsync(CancellationToken cancellationToken = default)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(State, serializerOptions);
-        _version = await storage.WriteAsync(grainId, stateName, _version, payload, cancellationToken);
+        try
+        {
+            _version = await storage.WriteAsync(grainId, stateName, _version, payload, cancellationToken);
+        }
+        catch (InconsistentStateException)
+        {
+            DiscardActivation();
+            throw;
+        }
+
         RecordExists = true;
+    }
+
+    // Another activation wrote first (a duplicate during a membership change, or a lingering one): this activation's in-memory state
+    // is stale, so it goes away after the current request and the next call re-reads the stored state.
+    private static void DiscardActivation()
+    {
+        if (SynchronizationContext.Current is Activation.GrainActivation activation)
+        {
+            activation.IsDeactivationRequestedOnIdle = true;
+        }
     }
 
     public async Task ClearStateAsync(CancellationToken cancellationToken = default)
     {
-        _version = await storage.ClearAsync(grainId, stateName, _version, cancellationToken);
+        try
+        {
+            _version = await storage.ClearAsync(grainId, stateName, _version, cancellationToken);
+        }
+        catch (InconsistentStateException)
+        {
+            DiscardActivation();
+            throw;
+        }
+
         RecordExists = false;
         State = new TState();
     }

@@ -1,4 +1,5 @@
 using Lineage.Runtime.Activation;
+using Lineage.Runtime.Cluster.Serialization;
 using Lineage.Runtime.Filters;
 using Lineage.Runtime.Invocation;
 
@@ -49,6 +50,13 @@ internal sealed class TimerTick(GrainTimer timer, bool interleave, bool keepAliv
     }
 
     internal override void Fail(Exception exception) => timer.OnTickFinished(null);
+
+    // A tick is created by its own silo and never crosses a connection.
+    protected override void WriteArguments(ref WireWriter writer) => throw new NotSupportedException("Timer ticks are never sent to another silo.");
+
+    internal override void WriteResult(ref WireWriter writer) => throw new NotSupportedException("Timer ticks are never sent to another silo.");
+
+    internal override void CompleteFromWire(ref WireReader reader) => throw new NotSupportedException("Timer ticks are never sent to another silo.");
 
     internal override Task InvokeForFilterAsync(IncomingCallContext context) => timer.InvokeCallback();
 

@@ -26,6 +26,27 @@ internal static class SqliteSchema
             PRIMARY KEY (grain_type, grain_key, state_name)
         ) WITHOUT ROWID;
         """,
+
+        // 2. Cluster membership (SqliteMembershipTable): one version row per cluster, the compare-and-swap target, and one row per
+        //    silo identity. Times are unix milliseconds; suspicions a JSON array of {"silo": "host:port@generation", "at": ms}.
+        """
+        CREATE TABLE membership_version (
+            cluster_id TEXT NOT NULL PRIMARY KEY,
+            version INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE membership_silo (
+            cluster_id TEXT NOT NULL,
+            host TEXT NOT NULL,
+            port INTEGER NOT NULL,
+            generation INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            host_name TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            i_am_alive_at INTEGER NOT NULL,
+            suspicions TEXT NOT NULL,
+            PRIMARY KEY (cluster_id, host, port, generation)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

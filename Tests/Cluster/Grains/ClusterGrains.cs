@@ -1,0 +1,51 @@
+using Lineage.Runtime;
+using Lineage.Runtime.Cluster;
+using Lineage.Runtime.Persistence;
+
+namespace Lineage.Tests.Cluster.Grains;
+
+public sealed class TallyState
+{
+    public long Value { get; set; }
+}
+
+/// <summary>A durable counter that says where it runs, for placement and failover tests.</summary>
+public interface ITallyGrain : IGrainWithStringKey
+{
+    /// <summary>Adds one, durably, and returns the new value.</summary>
+    Task<long> Increment();
+
+    [ReadOnly]
+    Task<long> Get();
+
+    /// <summary>The silo this activation runs on.</summary>
+    [ReadOnly]
+    Task<string> WhereAmI();
+
+    /// <summary>Identifies this activation.</summary>
+    [ReadOnly]
+    Task<Guid> ActivationId();
+
+    /// <summary>Calls another tally grain, to cross silos from inside grain code.</summary>
+    Task<long> IncrementOther(ITallyGrain other);
+}
+
+public sealed class TallyGrain([PersistentState("tally")] IPersistentState<TallyState> tally, ILocalSiloDetails silo) : Grain, ITallyGrain
+{
+    private readonly Guid _activationId = Guid.NewGuid();
+
+    public async Task<long> Increment()
+    {
+        tally.State.Value++;
+        await tally.WriteStateAsync();
+        return tally.State.Value;
+    }
+
+    public Task<long> Get() => Task.FromResult(tally.State.Value);
+
+    public Task<string> WhereAmI() => Task.FromResult(silo.SiloAddress.ToString());
+
+    public Task<Guid> ActivationId() => Task.FromResult(_activationId);
+
+    public Task<long> IncrementOther(ITallyGrain other) => other.Increment();
+}
