@@ -14,6 +14,7 @@ internal sealed class GrainClassInfo
     {
         Descriptor = descriptor;
         Interfaces = interfaces;
+        IsSiloBound = descriptor.GrainClass.IsDefined(typeof(SiloBoundAttribute), inherit: false);
         var maxId = Math.Max(TimerMethods.Tick.Id, TimerMethods.InterleavedTick.Id);
         foreach (var grainInterface in interfaces)
         {
@@ -43,6 +44,9 @@ internal sealed class GrainClassInfo
     public string GrainType => Descriptor.GrainType;
 
     public bool IsReentrant => Descriptor.IsReentrant;
+
+    /// <summary>Whether each activation lives on the silo its key names rather than where the ring puts it.</summary>
+    public bool IsSiloBound { get; }
 
     public long Activations => Volatile.Read(ref _activations);
 

@@ -76,6 +76,9 @@ internal sealed class GrainTypeRegistry
             ? info
             : throw new InvalidOperationException($"No grain class with grain type '{grainType}' is registered in this silo.");
 
+    /// <summary>Whether <paramref name="grainType"/> is a <see cref="SiloBoundAttribute"/> class; false for unknown types.</summary>
+    public bool IsSiloBound(string grainType) => _classes.TryGetValue(grainType, out var info) && info.IsSiloBound;
+
     /// <summary>Finds a method by its interface's wire id and its index; null when unknown here.</summary>
     public MethodDescriptor? FindMethod(int interfaceWireId, int methodIndex) =>
         _interfacesByWireId.TryGetValue(interfaceWireId, out var descriptor) && methodIndex < descriptor.Methods.Count

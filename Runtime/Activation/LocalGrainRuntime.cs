@@ -125,10 +125,10 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
             // Under a cluster the owner decides, even while stopping: a leaving silo is off the ring and passes calls on.
             if (Cluster is { } cluster)
             {
-                var owner = cluster.GetOwner(request.TargetId);
+                var owner = cluster.GetOwner(request.TargetId, out var unavailableReason);
                 if (owner is null)
                 {
-                    request.Fail(new SiloUnavailableException($"No silo of cluster '{cluster.Options.ClusterId}' is active yet; call to {request.Method} on {request.TargetId} was not delivered."));
+                    request.Fail(new SiloUnavailableException($"Call to {request.Method} on {request.TargetId} was not delivered: {unavailableReason}."));
                     return null;
                 }
 
@@ -177,7 +177,7 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
     public void OnViewChanged(MembershipView view)
     {
         var self = view.Self;
-        var moved = Catalog.Activations.Where(a => view.Ring.GetOwner(a.GrainId) != self).ToList();
+        var moved = Catalog.Activations.Where(a => !a.ClassInfo.IsSiloBound && view.Ring.GetOwner(a.GrainId) != self).ToList();
         if (moved.Count == 0)
         {
             return;

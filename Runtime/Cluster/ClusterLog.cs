@@ -11,4 +11,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(3202, LogLevel.Information, "Membership changed: deactivating {Count} grains now owned by other silos")]
     public static partial void HandingOff(ILogger logger, int count);
+
+    [LoggerMessage(3203, LogLevel.Warning, "A peer announced a membership change but re-reading the membership table failed; the periodic refresh will catch up")]
+    public static partial void RefreshOnNoticeFailed(ILogger logger, Exception exception);
 }

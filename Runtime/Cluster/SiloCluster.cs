@@ -52,8 +52,50 @@ internal sealed class SiloCluster : IIncomingRequestHandler, ILocalSiloDetails, 
 
     IGrainFactory IIncomingRequestHandler.GrainFactory => _runtime.Factory;
 
-    /// <summary>The silo that owns <paramref name="grainId"/> under the current view; null while no silo is active.</summary>
-    public SiloAddress? GetOwner(GrainId grainId) => Membership.View.Ring.GetOwner(grainId);
+    /// <summary>The silo that owns <paramref name="grainId"/> under the current view, or null with the reason no silo can take it.</summary>
+    public SiloAddress? GetOwner(GrainId grainId, out string? unavailableReason)
+    {
+        var view = Membership.View;
+        if (_runtime.Registry.IsSiloBound(grainId.Type))
+        {
+            return GetBoundSilo(view, grainId, out unavailableReason);
+        }
+
+        var owner = view.Ring.GetOwner(grainId);
+        unavailableReason = owner is null ? $"no silo of cluster '{Options.ClusterId}' is active yet" : null;
+        return owner;
+    }
+
+    private SiloAddress? GetBoundSilo(MembershipView view, GrainId grainId, out string? unavailableReason)
+    {
+        SiloAddress silo;
+        try
+        {
+            silo = SiloAddress.Parse(grainId.Key);
+        }
+        catch (FormatException exception)
+        {
+            unavailableReason = $"{grainId.Type} grains live on the silo their key names, and {exception.Message}";
+            return null;
+        }
+
+        if (silo == view.Self)
+        {
+            unavailableReason = null;
+            return silo;
+        }
+
+        // Shutting-down silos still answer: their per-silo services are most interesting exactly then.
+        var entry = view.Snapshot.Entries.FirstOrDefault(e => e.Silo == silo);
+        if (entry is null || entry.Status is SiloStatus.Dead)
+        {
+            unavailableReason = $"silo {silo} is not a live member of cluster '{Options.ClusterId}'";
+            return null;
+        }
+
+        unavailableReason = null;
+        return silo;
+    }
 
     /// <summary>Sends a request to the silo that owns its grain; a request that came over a connection counts one more hop.</summary>
     public void SendTo(SiloAddress owner, RequestBase request)
@@ -77,6 +119,18 @@ internal sealed class SiloCluster : IIncomingRequestHandler, ILocalSiloDetails, 
     public MethodDescriptor? FindMethod(int interfaceId, int methodIndex) => _runtime.Registry.FindMethod(interfaceId, methodIndex);
 
     public void Deliver(RequestBase request) => _runtime.Forward(request);
+
+    public async Task OnMembershipChangedAsync()
+    {
+        try
+        {
+            await Membership.RefreshAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            ClusterLog.RefreshOnNoticeFailed(_logger, exception);
+        }
+    }
 
     /// <summary>Opens the silo port, then joins the membership as joining and then active.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)

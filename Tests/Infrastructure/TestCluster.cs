@@ -76,6 +76,12 @@ public sealed class TestCluster : IAsyncDisposable
         var port = FreePort();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (Environment.GetEnvironmentVariable("LINEAGE_TEST_LOG") is not null)
+        {
+            builder.Logging.AddConsole();
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        }
+
         builder.Services.AddLineageSilo(s =>
         {
             s.AddGrainAssembly(typeof(TestCluster).Assembly);
@@ -177,17 +183,19 @@ public sealed class ClusterSilo : IAsyncDisposable
     {
         _host = host;
         Cluster = host.Services.GetRequiredService<SiloCluster>();
+        Runtime = host.Services.GetRequiredService<LocalGrainRuntime>();
+        GrainFactory = host.Services.GetRequiredService<IGrainFactory>();
     }
 
     internal SiloCluster Cluster { get; }
 
-    internal LocalGrainRuntime Runtime => _host.Services.GetRequiredService<LocalGrainRuntime>();
+    internal LocalGrainRuntime Runtime { get; }
 
     public SiloAddress Address => Cluster.Self;
 
     public bool IsRunning => Volatile.Read(ref _state) == 0;
 
-    public IGrainFactory GrainFactory => _host.Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory GrainFactory { get; }
 
     public int ActivationCount => Runtime.Catalog.Count;
 
@@ -195,7 +203,7 @@ public sealed class ClusterSilo : IAsyncDisposable
     public IReadOnlyList<SiloAddress> ActiveSilos => Cluster.Membership.View.Ring.Silos;
 
     /// <summary>Which silo owns <paramref name="grainId"/> in this silo's view.</summary>
-    public SiloAddress? OwnerOf(GrainId grainId) => Cluster.GetOwner(grainId);
+    public SiloAddress? OwnerOf(GrainId grainId) => Cluster.GetOwner(grainId, out _);
 
     /// <summary>Leaves gracefully: shutting down, grains handed off, dead.</summary>
     public async Task StopAsync()

@@ -25,6 +25,7 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<SiloAddress, int> _missedProbes = [];
+    private readonly Lock _publishLock = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly DateTimeOffset _startedAt;
     private readonly string _hostName = Environment.MachineName;
@@ -151,15 +152,24 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
 
     private void Publish(MembershipSnapshot snapshot)
     {
-        var current = _view;
-        if (snapshot.Version == current.Version && current.Snapshot.Entries.Count == snapshot.Entries.Count && current.Version != 0)
+        MembershipView view;
+        lock (_publishLock)
         {
-            return;
+            // Reads race (the loop, a peer's notice, a CAS retry); the table's version only grows, so an older read never wins.
+            var current = _view;
+            if (current.Version != 0
+                && (snapshot.Version < current.Version
+                    || (snapshot.Version == current.Version && current.Snapshot.Entries.Count == snapshot.Entries.Count)))
+            {
+                return;
+            }
+
+            var own = snapshot.Entries.FirstOrDefault(e => e.Silo == Self);
+            view = new MembershipView(snapshot, Self, own?.Status ?? SiloStatus.Joining);
+            _view = view;
         }
 
-        var own = snapshot.Entries.FirstOrDefault(e => e.Silo == Self);
-        var view = new MembershipView(snapshot, Self, own?.Status ?? SiloStatus.Joining);
-        _view = view;
+        var self = view.Snapshot.Entries.FirstOrDefault(e => e.Silo == Self);
         foreach (var dead in snapshot.Entries.Where(e => e.Status == SiloStatus.Dead && e.Silo != Self))
         {
             _connections.Forget(dead.Silo);
@@ -170,7 +180,7 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
         }
 
         MembershipLog.ViewChanged(_logger, view.Version, view.Ring.Silos.Count, string.Join(", ", view.Ring.Silos));
-        if (own?.Status == SiloStatus.Dead && Interlocked.Exchange(ref _declaredDead, 1) == 0 && !_stopping.IsCancellationRequested)
+        if (self?.Status == SiloStatus.Dead && Interlocked.Exchange(ref _declaredDead, 1) == 0 && !_stopping.IsCancellationRequested)
         {
             MembershipLog.SelfDeclaredDead(_logger, Self);
             DeclaredDead?.Invoke();
@@ -264,17 +274,18 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
             var updated = entry with { Suspicions = fresh, Status = declare ? SiloStatus.Dead : entry.Status };
             if (await _table.TryWriteAsync(updated, snapshot.Version, cancellationToken).ConfigureAwait(false))
             {
-                if (declare)
-                {
-                    MembershipLog.DeclaredDead(_logger, target, fresh.Count);
-                }
-
                 lock (_missedProbes)
                 {
                     _missedProbes.Remove(target);
                 }
 
                 await RefreshAsync(cancellationToken).ConfigureAwait(false);
+                if (declare)
+                {
+                    MembershipLog.DeclaredDead(_logger, target, fresh.Count);
+                    await AnnounceAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return;
             }
         }
@@ -304,6 +315,11 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
             {
                 MembershipLog.StatusWritten(_logger, Self, status, _options.ClusterId);
                 await RefreshAsync(cancellationToken).ConfigureAwait(false);
+                if (status != SiloStatus.Joining)
+                {
+                    await AnnounceAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return;
             }
 
@@ -312,5 +328,29 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
                 throw new InvalidOperationException($"Silo {Self} could not write its status {status}: the membership table kept changing under it.");
             }
         }
+    }
+
+    /// <summary>Tells every live peer that the table changed and waits (at most a probe timeout) until each has re-read it, so that
+    /// routing follows a join, a departure or a death within one round trip rather than one refresh period.</summary>
+    private async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        var peers = _view.Snapshot.Entries.Where(e => e.Silo != Self && e.Status != SiloStatus.Dead).Select(e => e.Silo).ToList();
+        if (peers.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(peers.Select(async peer =>
+        {
+            try
+            {
+                await _connections.NotifyMembershipChangedAsync(peer, _options.ProbeTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A peer that cannot hear the notice will read the table on its next refresh, or is itself about to be suspected.
+                MembershipLog.NoticeNotDelivered(_logger, peer, exception.Message);
+            }
+        })).ConfigureAwait(false);
     }
 }

@@ -25,4 +25,7 @@ internal static partial class MembershipLog
 
     [LoggerMessage(3107, LogLevel.Debug, "Probe of {Target} missed ({Missed} in a row): {Reason}")]
     public static partial void ProbeMissed(ILogger logger, SiloAddress target, int missed, string reason);
+
+    [LoggerMessage(3108, LogLevel.Debug, "Silo {Peer} did not confirm a membership notice ({Reason}); it will catch up on its next table refresh")]
+    public static partial void NoticeNotDelivered(ILogger logger, SiloAddress peer, string reason);
 }

@@ -40,6 +40,13 @@ internal sealed class ConnectionManager(ConnectionFactory factory, TimeProvider 
         await connection.PingAsync(timeout, timeProvider).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Tells <paramref name="silo"/> the membership table changed and waits, up to <paramref name="timeout"/>, until its view is current.</summary>
+    public async Task NotifyMembershipChangedAsync(SiloAddress silo, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var connection = await GetConnectionAsync(silo).WaitAsync(timeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        await connection.NotifyMembershipChangedAsync(timeout, timeProvider).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Adopts an authenticated inbound connection from a peer silo.</summary>
     public void Adopt(SiloConnection connection)
     {

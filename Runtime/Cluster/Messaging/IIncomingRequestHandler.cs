@@ -13,4 +13,7 @@ internal interface IIncomingRequestHandler
 
     /// <summary>Delivers a request read off a connection; its <see cref="RequestBase.ResponseSink"/> is already set.</summary>
     void Deliver(RequestBase request);
+
+    /// <summary>Re-reads the membership table after a peer announced a change; completes once the view is current.</summary>
+    Task OnMembershipChangedAsync();
 }

@@ -18,6 +18,10 @@ internal enum MessageKind : byte
     /// <summary>A liveness probe.</summary>
     Ping = 5,
 
-    /// <summary>The answer to a probe.</summary>
+    /// <summary>The answer to a probe or to a membership notice.</summary>
     Pong = 6,
+
+    /// <summary>The sender changed the membership table; the receiver re-reads it and answers with a pong once its view is current,
+    /// so a leaving silo knows its peers stopped routing to it before it goes.</summary>
+    MembershipChanged = 7,
 }

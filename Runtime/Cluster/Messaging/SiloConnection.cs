@@ -110,14 +110,20 @@ internal sealed class SiloConnection : IResponseSink
     }
 
     /// <summary>Sends a probe and completes when its answer arrives; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
-    public async Task PingAsync(TimeSpan timeout, TimeProvider timeProvider)
+    public Task PingAsync(TimeSpan timeout, TimeProvider timeProvider) => RoundTripAsync(MessageKind.Ping, timeout, timeProvider);
+
+    /// <summary>Tells the peer the membership table changed; completes once the peer's view reflects it.</summary>
+    public Task NotifyMembershipChangedAsync(TimeSpan timeout, TimeProvider timeProvider) =>
+        RoundTripAsync(MessageKind.MembershipChanged, timeout, timeProvider);
+
+    private async Task RoundTripAsync(MessageKind kind, TimeSpan timeout, TimeProvider timeProvider)
     {
         var correlation = Interlocked.Increment(ref _nextCorrelation);
         var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _pings[correlation] = answered;
         try
         {
-            if (!_outgoing.Writer.TryWrite(new Outgoing(MessageKind.Ping, correlation, null, null)))
+            if (!_outgoing.Writer.TryWrite(new Outgoing(kind, correlation, null, null)))
             {
                 throw Unavailable();
             }
@@ -127,6 +133,22 @@ internal sealed class SiloConnection : IResponseSink
         finally
         {
             _pings.TryRemove(correlation, out _);
+        }
+    }
+
+    private async Task AnswerMembershipChangedAsync(long correlation)
+    {
+        try
+        {
+            if (_handler is not null)
+            {
+                await _handler.OnMembershipChangedAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Answered even if the re-read failed: the sender only waits to give peers a chance, and its own table write stands.
+            _outgoing.Writer.TryWrite(new Outgoing(MessageKind.Pong, correlation, null, null));
         }
     }
 
@@ -380,6 +402,9 @@ internal sealed class SiloConnection : IResponseSink
                     return true;
                 case MessageKind.Ping:
                     _outgoing.Writer.TryWrite(new Outgoing(MessageKind.Pong, correlation, null, null));
+                    return true;
+                case MessageKind.MembershipChanged:
+                    _ = AnswerMembershipChangedAsync(correlation);
                     return true;
                 case MessageKind.Pong:
                     if (_pings.TryGetValue(correlation, out var ping))

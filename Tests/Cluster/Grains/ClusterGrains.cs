@@ -49,3 +49,16 @@ public sealed class TallyGrain([PersistentState("tally")] IPersistentState<Tally
 
     public Task<long> IncrementOther(ITallyGrain other) => other.Increment();
 }
+
+/// <summary>A per-silo service: each activation lives on the silo its key names.</summary>
+public interface ISiloProbeGrain : IGrainWithStringKey
+{
+    [ReadOnly]
+    Task<string> WhereAmI();
+}
+
+[SiloBound]
+public sealed class SiloProbeGrain(ILocalSiloDetails silo) : Grain, ISiloProbeGrain
+{
+    public Task<string> WhereAmI() => Task.FromResult(silo.SiloAddress.ToString());
+}
