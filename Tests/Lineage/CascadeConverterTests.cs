@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Lineage.Client.Commands.Cascades;
@@ -67,19 +65,16 @@ public sealed partial class CascadeConverterTests
     [InlineData("twitter16/tree/661222523275636736.txt")]
     public async Task Real_trees_trace_to_the_answers_computed_from_their_raw_edges(string treePath)
     {
-        var raw = RealTrees.Value[treePath];
+        // All three in one pass over the archive.
+        var raw = RealCascades.Raw("twitter15/tree/576513463738109954.txt", "twitter15/tree/524932056560963584.txt", "twitter16/tree/661222523275636736.txt")[treePath];
         var expected = ExpectedFromRawEdges(raw);
         var (_, report) = Convert((treePath, raw));
         Assert.Equal(0, report.MalformedLines);
 
         using var directory = new TempDirectory();
         await using var silo = await LineageSilo.StartAsync(directory.Path);
-        using (var writer = new StringWriter())
-        {
-            new CascadeConverter(writer, new ConversionReport()).ConvertTree(treePath, new StringReader(raw));
-            var ingest = await silo.IngestAsync(writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            Assert.Equal((expected.Nodes, 0), (ingest.Accepted, ingest.Refused));
-        }
+        var ingest = await silo.IngestAsync(RealCascades.SightingLines(treePath));
+        Assert.Equal((expected.Nodes, 0), (ingest.Accepted, ingest.Refused));
 
         var treeId = Path.GetFileNameWithoutExtension(treePath);
         var trace = await silo.GetJsonAsync($"/api/lineage/trace?post=twitter/{treeId}&maxNodes=100000");
@@ -149,26 +144,6 @@ public sealed partial class CascadeConverterTests
             .ToList();
         return (sightings, report);
     }
-
-    private static readonly Lazy<Dictionary<string, string>> RealTrees = new(() =>
-    {
-        string[] wanted = ["twitter15/tree/576513463738109954.txt", "twitter15/tree/524932056560963584.txt", "twitter16/tree/661222523275636736.txt"];
-        var archive = SharedData.File("cascades/twitter15_16_trees.tar.gz");
-        var found = new Dictionary<string, string>();
-        using var gzip = new GZipStream(File.OpenRead(archive), CompressionMode.Decompress);
-        using var tar = new TarReader(gzip);
-        while (found.Count < wanted.Length && tar.GetNextEntry() is { } entry)
-        {
-            if (wanted.FirstOrDefault(w => entry.Name.EndsWith(w, StringComparison.Ordinal)) is { } name && entry.DataStream is { } data)
-            {
-                using var reader = new StreamReader(data);
-                found[name] = reader.ReadToEnd();
-            }
-        }
-
-        Assert.Equal(wanted.Length, found.Count);
-        return found;
-    });
 
     [GeneratedRegex(@"^\[('[^']*', '[^']*', '[^']*')\]->\[('[^']*', '[^']*', '[^']*')\]$")]
     private static partial Regex Edge();
