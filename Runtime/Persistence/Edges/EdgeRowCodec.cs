@@ -7,6 +7,28 @@ namespace Lineage.Runtime.Persistence.Edges;
 /// <remarks>Layout per row: key length (int32 LE), key as UTF-8, payload length (int32 LE), payload.</remarks>
 internal static class EdgeRowCodec
 {
+    /// <summary>Refuses a grain id without type or key and an empty relation name, the same way for every provider.</summary>
+    public static void Validate(GrainId grainId, string relation)
+    {
+        if (grainId.Type is null || grainId.Key is null)
+        {
+            throw new ArgumentException("The grain id has no type or key.", nameof(grainId));
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(relation);
+    }
+
+    /// <summary>Refuses what <see cref="Validate(GrainId, string)"/> refuses, and rows or row keys that are null.</summary>
+    public static void Validate(GrainId grainId, string relation, IReadOnlyList<EdgeRow> rows)
+    {
+        Validate(grainId, relation);
+        ArgumentNullException.ThrowIfNull(rows);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(rows[i].Key, nameof(rows));
+        }
+    }
+
     public static byte[] Encode(IReadOnlyList<EdgeRow> rows)
     {
         var size = 0;

@@ -88,16 +88,10 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public ValueTask<int> AppendAsync(GrainId grainId, string relation, IReadOnlyList<EdgeRow> rows, CancellationToken cancellationToken)
     {
-        Validate(grainId, relation);
-        ArgumentNullException.ThrowIfNull(rows);
+        EdgeRowCodec.Validate(grainId, relation, rows);
         if (rows.Count == 0)
         {
             return ValueTask.FromResult(0);
-        }
-
-        for (var i = 0; i < rows.Count; i++)
-        {
-            ArgumentNullException.ThrowIfNull(rows[i].Key, nameof(rows));
         }
 
         return Added(_queue.WriteAsync(grainId, relation, 0, EdgeRowCodec.Encode(rows), cancellationToken));
@@ -108,7 +102,7 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public ValueTask<EdgePage> ReadAsync(GrainId grainId, string relation, string? afterKey, int limit, CancellationToken cancellationToken)
     {
-        Validate(grainId, relation);
+        EdgeRowCodec.Validate(grainId, relation);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         return Run(session => session.ReadPage(grainId, relation, afterKey, limit), cancellationToken);
     }
@@ -116,7 +110,7 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public ValueTask<long> CountAsync(GrainId grainId, string relation, CancellationToken cancellationToken)
     {
-        Validate(grainId, relation);
+        EdgeRowCodec.Validate(grainId, relation);
         return Run(session => session.Count(grainId, relation), cancellationToken);
     }
 
@@ -141,16 +135,6 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
 
     /// <summary>Same as <see cref="DisposeAsync"/>, blocking; for containers disposed synchronously.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private static void Validate(GrainId grainId, string relation)
-    {
-        if (grainId.Type is null || grainId.Key is null)
-        {
-            throw new ArgumentException("The grain id has no type or key.", nameof(grainId));
-        }
-
-        ArgumentException.ThrowIfNullOrEmpty(relation);
-    }
 
     private ValueTask<T> Run<T>(Func<ReadSession, T> read, CancellationToken cancellationToken)
     {
