@@ -1,111 +1,150 @@
-using System.Text;
-using Lineage.Runtime;
 using Lineage.Runtime.Persistence.Edges;
 using Lineage.Runtime.Persistence.Sqlite;
 using Lineage.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 
 namespace Lineage.Tests.Domain;
 
-public sealed class EdgeStoreTests
+/// <summary>The edge store contract on SQLite, and what only the SQLite store does (sharing the grain storage's file and its schema).</summary>
+public sealed class SqliteEdgeStoreTests : EdgeStoreContractTests<SqliteEdgeStore>
 {
-    private static readonly GrainId Owner = new("post", "twitter/1");
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly TempDirectory _directory = new();
 
-    [Fact]
-    public async Task Append_is_idempotent_on_the_edge_key_and_keeps_the_first_payload()
+    public override async ValueTask DisposeAsync()
     {
-        using var directory = new TempDirectory();
-        await using var store = new SqliteEdgeStore("test", new SqliteGrainStorageOptions { DataDirectory = directory.Path });
-
-        Assert.Equal(2, await store.AppendAsync(Owner, "children", [Row("b", "first"), Row("a", "x")], Ct));
-        Assert.Equal(1, await store.AppendAsync(Owner, "children", [Row("b", "second"), Row("c", "y"), Row("c", "z")], Ct));
-
-        var page = await store.ReadAsync(Owner, "children", null, 10, Ct);
-        Assert.Equal(["a", "b", "c"], page.Rows.Select(r => r.Key));
-        Assert.Equal("first", Encoding.UTF8.GetString(page.Rows[1].Payload.Span));
-        Assert.Equal("y", Encoding.UTF8.GetString(page.Rows[2].Payload.Span));
-        Assert.Null(page.NextCursor);
-        Assert.Equal(3, await store.CountAsync(Owner, "children", Ct));
+        await base.DisposeAsync();
+        _directory.Dispose();
     }
 
     [Fact]
-    public async Task Pages_follow_key_order_not_arrival_order_and_cursors_continue_exactly()
+    public async Task The_edges_share_the_grain_storages_file_and_both_survive_reopening()
     {
-        using var directory = new TempDirectory();
-        await using var store = new SqliteEdgeStore("test", new SqliteGrainStorageOptions { DataDirectory = directory.Path });
-        var keys = Enumerable.Range(0, 250).Select(i => $"k{i:D4}").ToArray();
-        foreach (var key in keys.Reverse())
-        {
-            await store.AppendAsync(Owner, "r", [Row(key, "")], Ct);
-        }
-
-        var seen = new List<string>();
-        string? cursor = null;
-        var pages = 0;
-        do
-        {
-            var page = await store.ReadAsync(Owner, "r", cursor, 100, Ct);
-            seen.AddRange(page.Rows.Select(r => r.Key));
-            cursor = page.NextCursor;
-            pages++;
-        }
-        while (cursor is not null);
-
-        Assert.Equal(keys, seen);
-        Assert.Equal(3, pages);
-    }
-
-    [Fact]
-    public async Task Relations_are_separate_per_grain_and_name()
-    {
-        using var directory = new TempDirectory();
-        await using var store = new SqliteEdgeStore("test", new SqliteGrainStorageOptions { DataDirectory = directory.Path });
-        await store.AppendAsync(Owner, "children", [Row("a", "")], Ct);
-        await store.AppendAsync(Owner, "claims", [Row("a", "")], Ct);
-        await store.AppendAsync(new GrainId("account", "twitter/1"), "children", [Row("z", "")], Ct);
-
-        Assert.Equal(1, await store.CountAsync(Owner, "children", Ct));
-        Assert.Equal(["z"], (await store.ReadAsync(new GrainId("account", "twitter/1"), "children", null, 10, Ct)).Rows.Select(r => r.Key));
-        Assert.Equal(0, await store.CountAsync(new GrainId("post", "twitter/2"), "children", Ct));
-    }
-
-    [Fact]
-    public async Task Acknowledged_appends_survive_reopening_and_share_the_file_with_grain_state()
-    {
-        using var directory = new TempDirectory();
-        var options = new SqliteGrainStorageOptions { DataDirectory = directory.Path };
+        var options = Options();
         await using (var storage = new SqliteGrainStorage("Default", options))
         await using (var store = new SqliteEdgeStore("Default", options))
         {
             await storage.WriteAsync(Owner, "post", 0, "{}"u8.ToArray(), Ct);
-            await Task.WhenAll(Enumerable.Range(0, 500).Select(i => store.AppendAsync(Owner, "r", [Row($"{i:D3}", i.ToString())], Ct).AsTask()));
-            Assert.Equal(options.DataDirectory, Path.GetDirectoryName(store.DatabasePath));
+            await store.AppendAsync(Owner, "r", [Row("a", "")], Ct);
             Assert.Equal(storage.DatabasePath, store.DatabasePath);
         }
 
         await using var reopened = new SqliteEdgeStore("Default", options);
         await using var reopenedStorage = new SqliteGrainStorage("Default", options);
-        Assert.Equal(500, await reopened.CountAsync(Owner, "r", Ct));
+        Assert.Equal(1, await reopened.CountAsync(Owner, "r", Ct));
         Assert.Equal(1, (await reopenedStorage.ReadAsync(Owner, "post", Ct)).Version);
+    }
+
+    [Fact]
+    public async Task A_database_made_by_the_grain_storage_alone_gains_the_edge_table_and_keeps_every_grain_schema_step()
+    {
+        var options = Options();
+        await using (var storage = new SqliteGrainStorage("Default", options))
+        {
+            await storage.WriteAsync(Owner, "post", 0, "{}"u8.ToArray(), Ct);
+        }
+
+        await using (var store = new SqliteEdgeStore("Default", options))
+        {
+            await store.AppendAsync(Owner, "r", [Row("a", "")], Ct);
+        }
+
+        using var connection = OpenRaw(options);
+        Assert.Equal((long)SqliteSchema.LatestVersion, Scalar(connection, "SELECT max(version) FROM schema_version"));
+        Assert.Equal((long)SqliteSchema.LatestVersion, Scalar(connection, "SELECT count(*) FROM schema_version"));
+        Assert.Equal((long)SqliteEdgeSchema.LatestVersion, Scalar(connection, "SELECT max(version) FROM edge_schema_version"));
+        Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM grain_state"));
+        Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM grain_edge"));
+    }
+
+    [Fact]
+    public async Task A_database_whose_grain_schema_stopped_at_step_one_is_brought_up_to_date_by_the_grain_storage_with_its_edges_kept()
+    {
+        // What an edge store created beside an older grain storage leaves: grain schema step 1 only, and the edge table.
+        var options = Options();
+        await using (var store = new SqliteEdgeStore("Default", options))
+        {
+            await store.AppendAsync(Owner, "r", [Row("a", "")], Ct);
+        }
+
+        using (var connection = OpenRaw(options))
+        {
+            Execute(connection, "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)");
+            Execute(connection, "CREATE TABLE grain_state (grain_type TEXT NOT NULL, grain_key TEXT NOT NULL, state_name TEXT NOT NULL, version INTEGER NOT NULL, payload BLOB, updated_at INTEGER NOT NULL, PRIMARY KEY (grain_type, grain_key, state_name)) WITHOUT ROWID");
+            Execute(connection, "INSERT INTO schema_version VALUES (1, 0)");
+        }
+
+        await using (var storage = new SqliteGrainStorage("Default", options))
+        await using (var store = new SqliteEdgeStore("Default", options))
+        {
+            await storage.WriteAsync(Owner, "post", 0, "{}"u8.ToArray(), Ct);
+            Assert.Equal(["a"], (await store.ReadAsync(Owner, "r", null, 10, Ct)).Rows.Select(r => r.Key));
+        }
+
+        using var upgraded = OpenRaw(options);
+        Assert.Equal((long)SqliteSchema.LatestVersion, Scalar(upgraded, "SELECT max(version) FROM schema_version"));
     }
 
     [Fact]
     public async Task A_file_that_is_not_a_lineage_database_is_refused_with_its_path()
     {
-        using var directory = new TempDirectory();
-        var path = directory.File("other.db");
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        var path = _directory.File("other.db");
+        await using (var connection = new SqliteConnection($"Data Source={path}"))
         {
             await connection.OpenAsync(Ct);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TABLE t (x)";
-            await command.ExecuteNonQueryAsync(Ct);
+            Execute(connection, "CREATE TABLE t (x)");
         }
 
-        var error = Assert.Throws<InvalidOperationException>(() =>
-            new SqliteEdgeStore("test", new SqliteGrainStorageOptions { DataDirectory = directory.Path, FileName = "other.db" }));
+        var error = Assert.Throws<InvalidOperationException>(() => new SqliteEdgeStore("test", Options(o => o.FileName = "other.db")));
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }
 
-    private static EdgeRow Row(string key, string payload) => new(key, Encoding.UTF8.GetBytes(payload));
+    protected override SqliteEdgeStore Open() => new("test", Options());
+
+    protected override Task<IAsyncDisposable> HoldWritesAsync()
+    {
+        var connection = OpenRaw(Options());
+        Execute(connection, "BEGIN IMMEDIATE");
+        return Task.FromResult<IAsyncDisposable>(new Hold(connection));
+    }
+
+    protected override long CommittedBatches(SqliteEdgeStore store) => store.CommittedBatches;
+
+    private SqliteGrainStorageOptions Options(Action<SqliteGrainStorageOptions>? configure = null)
+    {
+        var options = new SqliteGrainStorageOptions { DataDirectory = _directory.Path };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    private static SqliteConnection OpenRaw(SqliteGrainStorageOptions options)
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(options.DataDirectory, options.FileName)};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Holds the database's write lock until disposed.</summary>
+    private sealed class Hold(SqliteConnection connection) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            Execute(connection, "ROLLBACK");
+            connection.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 }
