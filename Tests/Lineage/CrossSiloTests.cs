@@ -16,9 +16,9 @@ public sealed class CrossSiloTests
 {
     // A tree with nodes that have several parents (disputed posts), and one without quirks.
     private const string DisputedTree = "twitter16/tree/544305540286148609.txt";
-    private const string PlainTree = "twitter15/tree/576513463738109954.txt";
+    internal const string PlainTree = "twitter15/tree/576513463738109954.txt";
 
-    private static readonly WalkLimits Limits = new(MaxNodes: 100_000, Deadline: TimeSpan.FromMinutes(1));
+    internal static readonly WalkLimits Limits = new(MaxNodes: 100_000, Deadline: TimeSpan.FromMinutes(1));
 
     [Theory]
     [InlineData(DisputedTree)]
@@ -86,10 +86,10 @@ public sealed class CrossSiloTests
         }
     }
 
-    private static List<(int Line, SightingParse Parse)> Parse(IReadOnlyList<string> lines) =>
+    internal static List<(int Line, SightingParse Parse)> Parse(IReadOnlyList<string> lines) =>
         lines.Select((line, i) => (i + 1, SightingReader.Parse(Encoding.UTF8.GetBytes(line)))).ToList();
 
-    private static async Task<Answers> AnswersAsync(IGrainFactory grains, string root)
+    internal static async Task<Answers> AnswersAsync(IGrainFactory grains, string root)
     {
         var trace = await new TraceWalker(grains, TimeProvider.System).TraceAsync(root, Limits);
         var deepest = trace.Nodes.OrderByDescending(n => n.Depth).ThenBy(n => n.PostId, StringComparer.Ordinal).First();
@@ -103,5 +103,5 @@ public sealed class CrossSiloTests
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, LineageSilo.Json);
 
-    private sealed record Answers(TraceResult Trace, string Json);
+    internal sealed record Answers(TraceResult Trace, string Json);
 }
