@@ -37,6 +37,12 @@ switch (command)
     case "pdq-index":
         await Lineage.Benchmarks.Media.NearDuplicateIndexBenchmark.RunAsync(rest);
         break;
+    case "lineage-intake":
+        await Lineage.Benchmarks.Domain.IntakeBenchmark.RunAsync(rest);
+        break;
+    case "reshare-cost":
+        await Lineage.Benchmarks.Domain.ReshareCostBenchmark.RunAsync(rest);
+        break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LocalCallThroughput).Assembly).Run(rest);
         break;
@@ -53,6 +59,9 @@ switch (command)
               pdq-hash [seconds]  PDQ hashes/s of 1-megapixel JPEGs, decoding excluded and included
               pdq-index [--hashes N --seconds S --callers C]
                                   near-duplicate lookups/s and memory with N indexed hashes (synthetic, planted near-duplicates)
+              lineage-intake --file F.ndjson [--batch N --parallel N --silo-args "..."]
+                                  sightings/s and peak memory of a silo process ingesting F over HTTP, then trace of the largest tree warm and cold
+              reshare-cost [count] time per block of reshares of one post, first block versus the block at count
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);
         break;
