@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Lineage.Grains.Edges;
 using Lineage.Grains.Intake;
+using Lineage.Grains.Similarity;
+using Lineage.Media.Pdq;
 using Lineage.Runtime;
 using Lineage.Runtime.Persistence;
 using Lineage.Runtime.Persistence.Edges;
@@ -222,6 +224,11 @@ public sealed class PostGrain(
             writes.Add(edges.AppendAsync(new GrainId(GrainTypes.Referral, referral), Relations.Posts, postRow, CancellationToken.None).AsTask());
         }
 
+        if (sighting.Pdq is { } pdq && ServiceProvider.GetService(typeof(NearDuplicateIndex)) is NearDuplicateIndex index)
+        {
+            writes.Add(GroupAsync(index, key, sighting.ContentSha256, pdq, sighting.PdqQuality));
+        }
+
         if (changed)
         {
             writes.Add(post.WriteStateAsync());
@@ -245,6 +252,20 @@ public sealed class PostGrain(
         return claimAppend.Result == 0
             ? RegistrationResult.Duplicate
             : new RegistrationResult(RegistrationOutcome.Accepted, null, childBeforeParent, post.State.Parents.Count > 1);
+    }
+
+    /// <summary>Adds the sighting's PDQ hash to the near-duplicate index, owned by this post, and joins its group with every hash already
+    /// indexed within the threshold. Both steps are idempotent, so a retried registration completes an interrupted one.</summary>
+    /// <remarks>A hash without a stated quality is taken at the floor (not known to be weak); one below the floor is neither indexed nor
+    /// grouped (the index refuses it).</remarks>
+    private async Task GroupAsync(NearDuplicateIndex index, string key, string? sha256, string pdq, int? quality)
+    {
+        var owner = new PdqOwner(sha256 ?? "pdq:" + pdq, key);
+        var result = await index.IndexAsync(PdqHash.Parse(pdq), quality ?? index.Options.QualityFloor, owner);
+        if (result.Accepted)
+        {
+            await new NearDuplicateGroups(GrainFactory).JoinAsync(pdq, result.Matches.Select(m => m.Hash));
+        }
     }
 
     /// <summary>Folds one claim into the state; true when anything changed.</summary>
