@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Lineage.Grains.Intake;
 using Lineage.Media;
-using Lineage.Media.Decoding;
 
 namespace Lineage.Client.Commands;
 

@@ -15,6 +15,8 @@ namespace Lineage.Grains.Posts;
 /// per-child state; the account, content and referral relations get one row each, written straight to the edge store (appends are
 /// idempotent and commutative, and those grains keep no in-memory copy of them), so registering a reshare activates neither the
 /// account nor the content.</para>
+/// <para>A sighting carrying a PDQ hash is also indexed and joined with its near-duplicates (<see cref="NearDuplicateGroups"/>) before
+/// the registration returns, when the silo has the near-duplicate index.</para>
 /// <para>Cycle refusal: before a claim naming a new parent is recorded, the graph of claimed parents is walked upward from that parent;
 /// if it reaches this post the claim is refused. The new parent is visible to other walks while the check runs, so two claims that
 /// would together close a cycle, registered at the same moment, cannot both pass (both may be refused; resubmitting one succeeds).</para>

@@ -55,7 +55,16 @@ public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<
         if (at < 0)
         {
             members.Insert(~at, memberHash);
-            await state.WriteStateAsync();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // Memory must not list a member that storage lost; the caller's retry records it again.
+                members.Remove(memberHash);
+                throw;
+            }
         }
     }
 

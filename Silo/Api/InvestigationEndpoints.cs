@@ -16,7 +16,7 @@ internal static class InvestigationEndpoints
         var group = endpoints.MapGroup("/api/lineage");
         group.MapGet("/trace", TraceAsync)
             .WithName("Trace")
-            .WithSummary("Origin, reshare tree (paged with skip/take), accounts, subjects, disputed parents and time anomalies of ?post=platform/id or ?content=sha256.")
+            .WithSummary("Origin, reshare tree (paged with skip/take), accounts, subjects, disputed parents, time anomalies and near-duplicate posts with distances of ?post=platform/id, ?content=sha256 or ?content=pdq:hash (a near-duplicate group).")
             .Produces<TraceResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/path", PathAsync)
             .WithName("Path")
