@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Lineage.Client.Http;
 using Lineage.Grains.Intake;
+using Lineage.Media;
 using Spectre.Console;
 
 namespace Lineage.Client.Commands;
@@ -24,75 +25,139 @@ internal static class IngestCommand
         var parallel = new Option<int>("--parallel") { Description = "Requests in flight at once", DefaultValueFactory = _ => 4 };
         var rejects = new Option<string>("--rejects") { Description = "Where refused records go, with line numbers and reasons (default: FILE.rejects.ndjson next to the first file)" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for one batch's acknowledgement", DefaultValueFactory = _ => 300 };
-        var command = new Command("ingest", "Send sightings to the silo; refused records go to a rejects file and make the exit code 1")
+        var media = new Option<bool>("--media") { Description = "The arguments are image files or directories of them: each is hashed (PDQ) and sent as a sighting carrying pdq/pdqQuality" };
+        var platform = new Option<string>("--platform") { Description = "With --media: the platform of the posts", DefaultValueFactory = _ => "media" };
+        var account = new Option<string>("--account") { Description = "With --media: the account the media is attributed to", DefaultValueFactory = _ => "unknown" };
+        var observedAt = new Option<string>("--observed-at") { Description = "With --media: when the media was seen (ISO-8601 with offset); default each file's last-write time" };
+        var source = new Option<string>("--source") { Description = "With --media: crawler, public-referral, platform, partner or internal", DefaultValueFactory = _ => "internal" };
+        var sourceRef = new Option<string>("--source-ref") { Description = "With --media: the reporter's reference (with public-referral, the referral id)" };
+        var command = new Command("ingest", "Send sightings (or, with --media, hashed images) to the silo; refused records go to a rejects file and make the exit code 1")
         {
-            files, batchSize, parallel, rejects, timeout,
+            files, batchSize, parallel, rejects, timeout, media, platform, account, observedAt, source, sourceRef,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var paths = parseResult.GetValue(files)!;
-            var missing = paths.FirstOrDefault(p => !File.Exists(p));
-            if (missing is not null)
+            var missing = paths.FirstOrDefault(p => !File.Exists(p) && !(parseResult.GetValue(media) && Directory.Exists(p)));
+            if (missing is not null && !parseResult.GetValue(media))
             {
                 Console.Error.WriteLine($"lineage ingest: no such file '{missing}'");
                 return 2;
             }
 
-            using var api = new SiloApiClient(parseResult.GetValue(CommonOptions.Url)!, TimeSpan.FromSeconds(Math.Max(1, parseResult.GetValue(timeout))));
-            var ingestor = new Ingestor(api, Math.Clamp(parseResult.GetValue(batchSize), 1, 100_000), Math.Clamp(parseResult.GetValue(parallel), 1, 64));
-            var json = parseResult.GetValue(CommonOptions.Json);
-            IngestSummary summary;
+            MediaInput? mediaInput = null;
+            if (parseResult.GetValue(media))
+            {
+                var observed = parseResult.GetValue(observedAt);
+                DateTimeOffset? at = null;
+                if (observed is not null)
+                {
+                    if (!DateTimeOffset.TryParse(observed, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || !HasOffset(observed))
+                    {
+                        Console.Error.WriteLine($"lineage ingest: --observed-at '{observed}' is not an ISO-8601 time with an offset");
+                        return 2;
+                    }
+
+                    at = parsed;
+                }
+
+                if (!SightingRules.TryParseSource(parseResult.GetValue(source)!, out var parsedSource))
+                {
+                    Console.Error.WriteLine($"lineage ingest: --source '{parseResult.GetValue(source)}' is not one of crawler, public-referral, platform, partner, internal");
+                    return 2;
+                }
+
+                var (mediaFiles, mediaRejects) = MediaSightings.Expand(paths);
+                var options = new MediaSightingOptions(parseResult.GetValue(platform)!, parseResult.GetValue(account)!, at, parsedSource, parseResult.GetValue(sourceRef));
+                var built = await MediaSightings.BuildAsync(mediaFiles, options, new ImageHasher(), cancellationToken);
+                mediaRejects.AddRange(built.Rejects);
+                mediaInput = new MediaInput(
+                    Path.Combine(Path.GetTempPath(), $"lineage-media-{Guid.NewGuid():N}.ndjson"), built.Lines, mediaRejects, paths[0].TrimEnd('/', Path.DirectorySeparatorChar));
+                await File.WriteAllLinesAsync(mediaInput.SightingsFile, built.Lines.Select(l => l.Line), new UTF8Encoding(false), cancellationToken);
+                paths = [mediaInput.SightingsFile];
+            }
+
             try
             {
-                if (json || Console.IsErrorRedirected)
-                {
-                    summary = await ingestor.RunAsync(paths, null, cancellationToken);
-                }
-                else
-                {
-                    summary = await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress()
-                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                        .StartAsync(async context =>
-                        {
-                            var task = context.AddTask("starting", maxValue: paths.Sum(p => new FileInfo(p).Length));
-                            return await ingestor.RunAsync(paths, progress =>
-                            {
-                                task.Value = progress.BytesRead;
-                                task.Description = Markup.Escape(Describe(progress));
-                            }, cancellationToken);
-                        });
-                }
+                return await IngestAsync(parseResult, paths, mediaInput, rejects, batchSize, parallel, timeout, cancellationToken);
             }
-            catch (SiloApiException exception)
+            finally
             {
-                Console.Error.WriteLine($"lineage ingest: {exception.Message}");
-                Console.Error.WriteLine($"lineage ingest: {ingestor.Acknowledged:N0} records were acknowledged before the failure; ingesting again is safe (duplicates change nothing).");
-                return 2;
+                if (mediaInput is not null)
+                {
+                    File.Delete(mediaInput.SightingsFile);
+                }
             }
+        });
+        return command;
+    }
 
-            string? rejectsPath = null;
-            if (summary.Rejects.Count > 0)
-            {
-                rejectsPath = parseResult.GetValue(rejects) ?? paths[0] + ".rejects.ndjson";
-                await using var writer = new StreamWriter(rejectsPath, false, new UTF8Encoding(false));
-                foreach (var reject in summary.Rejects)
-                {
-                    await writer.WriteLineAsync(JsonSerializer.Serialize(reject, JsonOutput));
-                }
-            }
+    /// <summary>Whether an ISO-8601 time ends with an offset (Z or ±hh:mm), as the intake contract requires.</summary>
+    private static bool HasOffset(string time) =>
+        time.EndsWith('Z') || (time.Length > 6 && time[^6] is '+' or '-' && time[^3] == ':');
 
-            if (json)
+    private static async Task<int> IngestAsync(
+        ParseResult parseResult, string[] paths, MediaInput? mediaInput, Option<string> rejects, Option<int> batchSize, Option<int> parallel, Option<int> timeout,
+        CancellationToken cancellationToken)
+    {
+        using var api = new SiloApiClient(parseResult.GetValue(CommonOptions.Url)!, TimeSpan.FromSeconds(Math.Max(1, parseResult.GetValue(timeout))));
+        var ingestor = new Ingestor(api, Math.Clamp(parseResult.GetValue(batchSize), 1, 100_000), Math.Clamp(parseResult.GetValue(parallel), 1, 64));
+        var json = parseResult.GetValue(CommonOptions.Json);
+        IngestSummary summary;
+        try
+        {
+            if (json || Console.IsErrorRedirected)
             {
-                Console.WriteLine(JsonSerializer.Serialize(summary with { RejectsFile = rejectsPath, Rejects = [] }, JsonOutput));
+                summary = await ingestor.RunAsync(paths, null, cancellationToken);
             }
             else
             {
-                Render(summary with { RejectsFile = rejectsPath });
+                summary = await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .StartAsync(async context =>
+                    {
+                        var task = context.AddTask("starting", maxValue: paths.Sum(p => new FileInfo(p).Length));
+                        return await ingestor.RunAsync(paths, progress =>
+                        {
+                            task.Value = progress.BytesRead;
+                            task.Description = Markup.Escape(Describe(progress));
+                        }, cancellationToken);
+                    });
             }
+        }
+        catch (SiloApiException exception)
+        {
+            Console.Error.WriteLine($"lineage ingest: {exception.Message}");
+            Console.Error.WriteLine($"lineage ingest: {ingestor.Acknowledged:N0} records were acknowledged before the failure; ingesting again is safe (duplicates change nothing).");
+            return 2;
+        }
 
-            return summary.Refused > 0 ? 1 : 0;
-        });
-        return command;
+        if (mediaInput is not null)
+        {
+            summary = mediaInput.Attribute(summary);
+        }
+
+        string? rejectsPath = null;
+        if (summary.Rejects.Count > 0)
+        {
+            rejectsPath = parseResult.GetValue(rejects) ?? (mediaInput?.RejectsBase ?? paths[0]) + ".rejects.ndjson";
+            await using var writer = new StreamWriter(rejectsPath, false, new UTF8Encoding(false));
+            foreach (var reject in summary.Rejects)
+            {
+                await writer.WriteLineAsync(JsonSerializer.Serialize(reject, JsonOutput));
+            }
+        }
+
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(summary with { RejectsFile = rejectsPath, Rejects = [] }, JsonOutput));
+        }
+        else
+        {
+            Render(summary with { RejectsFile = rejectsPath });
+        }
+
+        return summary.Refused > 0 ? 1 : 0;
     }
 
     internal static string Describe(IngestProgress progress) => string.Create(CultureInfo.InvariantCulture,

@@ -49,6 +49,17 @@ internal static class LineageRendering
         {
             console.MarkupLine($"[yellow]earlier than its parent[/] {Markup.Escape(anomaly.PostId)} at {Time(anomaly.ObservedAt)}, parent {Markup.Escape(anomaly.ParentPostId)} at {Time(anomaly.ParentObservedAt)}");
         }
+
+        if (trace.NearDuplicateGroup is not null)
+        {
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"near-duplicate group {Markup.Escape(trace.NearDuplicateGroup)}: {trace.NearDuplicates.Count:N0} other posts"));
+            foreach (var near in trace.NearDuplicates.Take(20))
+            {
+                console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  near-duplicate {Markup.Escape(near.PostId)} at distance {near.Distance} ({Markup.Escape(near.Platform)}, {Markup.Escape(near.Hash)})"));
+            }
+        }
     }
 
     /// <summary>The page's nodes as a tree under their parents; a node whose parent is not on the page hangs from the top.</summary>

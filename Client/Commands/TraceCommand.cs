@@ -10,7 +10,7 @@ internal static class TraceCommand
     public static Command Create()
     {
         var post = new Argument<string?>("post") { Description = "The post, written platform/postId", Arity = ArgumentArity.ZeroOrOne };
-        var content = new Option<string?>("--content") { Description = "Trace every post carrying this SHA-256 instead of one post's tree" };
+        var content = new Option<string?>("--content") { Description = "Trace every post carrying this SHA-256, or every post of a near-duplicate group (pdq:HASH), instead of one post's tree" };
         var skip = new Option<int>("--skip") { Description = "Posts of the answer to skip (paging)" };
         var take = new Option<int?>("--take") { Description = "Most posts in the answer (default: 200 on a terminal, all with --json)" };
         var timeline = new Option<bool>("--timeline") { Description = "Show how the item spread over time instead of the tree" };

@@ -2,8 +2,11 @@ using Lineage.Runtime;
 
 namespace Lineage.Grains.Similarity;
 
-/// <summary>One distinct PDQ hash (keyed by its 64-digit lower-case hex): the owners it was seen with, and whether the partitions
-/// of the near-duplicate index hold it yet.</summary>
+/// <summary>One distinct PDQ hash (keyed by its 64-digit lower-case hex): the owners it was seen with, whether the partitions
+/// of the near-duplicate index hold it yet, and its place in its near-duplicate group.</summary>
+/// <remarks>Near-duplicate groups are kept as a union-find forest over the hash grains: each hash points at a strictly smaller hash
+/// of its group (or at nothing: it is the group's representative, the smallest hash of the group), and lists the hashes pointing at
+/// it, so a group is read downward from its representative. See docs/pdq.md, "Near-duplicate groups".</remarks>
 public interface IPdqHashGrain : IGrainWithStringKey
 {
     /// <summary>Records an owner (idempotent) and the hash's quality; says whether the hash is already in the index partitions.</summary>
@@ -15,6 +18,22 @@ public interface IPdqHashGrain : IGrainWithStringKey
     /// <summary>The owners and quality of the hash; an empty list when it was never registered.</summary>
     [ReadOnly]
     Task<PdqHashOwners> GetOwners();
+
+    /// <summary>The smaller hash this one is linked under in its group; null when it is the group's representative.</summary>
+    [ReadOnly]
+    Task<string?> GetGroupParent();
+
+    /// <summary>Records that <paramref name="memberHash"/> may be linked under this hash (idempotent); called before the link so that
+    /// a group read downward never misses a member.</summary>
+    Task AddGroupMember(string memberHash);
+
+    /// <summary>Links this hash under the smaller <paramref name="parentHash"/> if it is still a representative; otherwise changes
+    /// nothing and returns the parent it already has, from which the caller retries.</summary>
+    Task<string?> LinkUnder(string parentHash);
+
+    /// <summary>This hash's place in its group: its parent, quality, owners and the hashes recorded as linked under it.</summary>
+    [ReadOnly]
+    Task<PdqGroupNode> GetGroupNode();
 }
 
 /// <summary>The outcome of <see cref="IPdqHashGrain.AddOwner"/>: whether the partitions already hold the hash, and whether this owner
@@ -23,3 +42,7 @@ public sealed record PdqHashRegistration(bool Indexed, bool NewOwner);
 
 /// <summary>The quality of a hash (the best seen) and the owners it was seen with, in the order they arrived.</summary>
 public sealed record PdqHashOwners(int Quality, IReadOnlyList<PdqOwner> Owners);
+
+/// <summary>A hash in its near-duplicate group: the hash it is linked under (null for the representative), its quality and owners, and
+/// the hashes recorded as linked under it (some may have linked elsewhere: a reader keeps only those whose parent is this hash).</summary>
+public sealed record PdqGroupNode(string? Parent, int Quality, IReadOnlyList<PdqOwner> Owners, IReadOnlyList<string> Members);

@@ -50,6 +50,10 @@ public sealed record WalkCompleteness(bool Truncated, IReadOnlyList<string> CutB
 /// <param name="Disputed">Posts with conflicting parent claims.</param>
 /// <param name="Anomalies">Posts observed before their parents.</param>
 /// <param name="Completeness">Whether a limit cut the walk short.</param>
+/// <param name="NearDuplicateGroup">The near-duplicate group of the item's PDQ hash, named "pdq:" + its representative (smallest hash);
+/// null when the item has no hash at or above the quality floor.</param>
+/// <param name="NearDuplicates">The posts of that group other than the traced post, nearest first, with their Hamming distances from the
+/// item's hash (for a group, from its representative).</param>
 public sealed record TraceResult(
     string Item,
     TraceNode? Origin,
@@ -62,7 +66,12 @@ public sealed record TraceResult(
     IReadOnlyList<string> Subjects,
     IReadOnlyList<DisputedParent> Disputed,
     IReadOnlyList<TimeAnomaly> Anomalies,
-    WalkCompleteness Completeness);
+    WalkCompleteness Completeness,
+    string? NearDuplicateGroup,
+    IReadOnlyList<NearDuplicatePost> NearDuplicates);
+
+/// <summary>A post carrying a near-duplicate of a traced item's media: its PDQ hash and that hash's Hamming distance from the item's.</summary>
+public sealed record NearDuplicatePost(string Platform, string PostId, string Hash, int Distance);
 
 /// <summary>The way from a post up to its origin, the post first.</summary>
 public sealed record PathResult(string Item, IReadOnlyList<TraceNode> Nodes, TraceNode? Origin, WalkCompleteness Completeness);

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Lineage.Grains.Edges;
 using Lineage.Grains.Intake;
+using Lineage.Grains.Similarity;
+using Lineage.Media.Pdq;
 using Lineage.Runtime;
 using Lineage.Runtime.Persistence;
 using Lineage.Runtime.Persistence.Edges;
@@ -13,6 +15,8 @@ namespace Lineage.Grains.Posts;
 /// per-child state; the account, content and referral relations get one row each, written straight to the edge store (appends are
 /// idempotent and commutative, and those grains keep no in-memory copy of them), so registering a reshare activates neither the
 /// account nor the content.</para>
+/// <para>A sighting carrying a PDQ hash is also indexed and joined with its near-duplicates (<see cref="NearDuplicateGroups"/>) before
+/// the registration returns, when the silo has the near-duplicate index.</para>
 /// <para>Cycle refusal: before a claim naming a new parent is recorded, the graph of claimed parents is walked upward from that parent;
 /// if it reaches this post the claim is refused. The new parent is visible to other walks while the check runs, so two claims that
 /// would together close a cycle, registered at the same moment, cannot both pass (both may be refused; resubmitting one succeeds).</para>
@@ -222,6 +226,11 @@ public sealed class PostGrain(
             writes.Add(edges.AppendAsync(new GrainId(GrainTypes.Referral, referral), Relations.Posts, postRow, CancellationToken.None).AsTask());
         }
 
+        if (sighting.Pdq is { } pdq && ServiceProvider.GetService(typeof(NearDuplicateIndex)) is NearDuplicateIndex index)
+        {
+            writes.Add(GroupAsync(index, key, sighting.ContentSha256, pdq, sighting.PdqQuality));
+        }
+
         if (changed)
         {
             writes.Add(post.WriteStateAsync());
@@ -245,6 +254,20 @@ public sealed class PostGrain(
         return claimAppend.Result == 0
             ? RegistrationResult.Duplicate
             : new RegistrationResult(RegistrationOutcome.Accepted, null, childBeforeParent, post.State.Parents.Count > 1);
+    }
+
+    /// <summary>Adds the sighting's PDQ hash to the near-duplicate index, owned by this post, and joins its group with every hash already
+    /// indexed within the threshold. Both steps are idempotent, so a retried registration completes an interrupted one.</summary>
+    /// <remarks>A hash without a stated quality is taken at the floor (not known to be weak); one below the floor is neither indexed nor
+    /// grouped (the index refuses it).</remarks>
+    private async Task GroupAsync(NearDuplicateIndex index, string key, string? sha256, string pdq, int? quality)
+    {
+        var owner = new PdqOwner(sha256 ?? "pdq:" + pdq, key);
+        var result = await index.IndexAsync(PdqHash.Parse(pdq), quality ?? index.Options.QualityFloor, owner);
+        if (result.Accepted)
+        {
+            await new NearDuplicateGroups(GrainFactory).JoinAsync(pdq, result.Matches.Select(m => m.Hash));
+        }
     }
 
     /// <summary>Folds one claim into the state; true when anything changed.</summary>

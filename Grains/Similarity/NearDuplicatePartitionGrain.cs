@@ -20,24 +20,43 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
     private readonly Dictionary<int, ushort[]> _masks = [];
     private HashBuckets? _buckets;
     private SegmentLog? _log;
+    private Task _loaded = Task.CompletedTask;
 
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <remarks>Returns at once and reads the segments back in the background: a large partition (2.5 M hashes at 10 M indexed) takes
+    /// longer to read than the runtime allows an activation, and all partitions reload at once after a restart. The load runs on the
+    /// activation (its continuations are turns like any call's), and every call waits for it, so no search ever answers from a partial
+    /// table; a call whose deadline passes while it waits fails with the runtime's timeout, as any slow call does.</remarks>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = NearDuplicatePartitionKey.Parse(GetPrimaryKeyString());
         var settings = options.Value;
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(settings.StorageName);
-        var buckets = new HashBuckets(key);
-        var log = new SegmentLog(storage, GrainId, "segment-", HashBytes, settings.SegmentCapacity);
-        await log.LoadAsync(records =>
+        _buckets = new HashBuckets(key);
+        _log = new SegmentLog(storage, GrainId, "segment-", HashBytes, settings.SegmentCapacity);
+        _loaded = LoadAsync(_buckets, _log);
+        return Task.CompletedTask;
+    }
+
+    private async Task LoadAsync(HashBuckets buckets, SegmentLog log)
+    {
+        try
         {
-            foreach (var hash in MemoryMarshal.Cast<byte, PdqHash>(records.Span))
+            // Not the activation's token: it only bounds OnActivateAsync, which has long returned.
+            await log.LoadAsync(records =>
             {
-                buckets.AddKnownNew(hash);
-            }
-        }, cancellationToken);
-        _buckets = buckets;
-        _log = log;
+                foreach (var hash in MemoryMarshal.Cast<byte, PdqHash>(records.Span))
+                {
+                    buckets.AddKnownNew(hash);
+                }
+            }, CancellationToken.None);
+        }
+        catch
+        {
+            // Every waiting call gets the failure; the next activation starts the load again.
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -49,6 +68,7 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
             throw new ArgumentException($"Hashes are four words each; got {hashWords.Length} words.", nameof(hashWords));
         }
 
+        await _loaded;
         var buckets = _buckets!;
         var log = _log!;
         var hashes = MemoryMarshal.Cast<ulong, PdqHash>(hashWords.AsSpan());
@@ -77,7 +97,7 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
     }
 
     /// <inheritdoc />
-    public Task<HashDistance[]> Match(ulong[] queryWords, int threshold, int radius)
+    public async Task<HashDistance[]> Match(ulong[] queryWords, int threshold, int radius)
     {
         ArgumentNullException.ThrowIfNull(queryWords);
         if (queryWords.Length != 4)
@@ -93,11 +113,16 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
             _masks[radius] = masks;
         }
 
+        await _loaded;
         var matches = new List<HashDistance>();
         _buckets!.Match(new PdqHash(queryWords[0], queryWords[1], queryWords[2], queryWords[3]), threshold, masks, matches);
-        return Task.FromResult(matches.ToArray());
+        return [.. matches];
     }
 
     /// <inheritdoc />
-    public Task<long> Count() => Task.FromResult(_buckets!.Count);
+    public async Task<long> Count()
+    {
+        await _loaded;
+        return _buckets!.Count;
+    }
 }

@@ -42,4 +42,64 @@ public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<
 
     /// <inheritdoc />
     public Task<PdqHashOwners> GetOwners() => Task.FromResult(new PdqHashOwners(state.State.Quality, [.. state.State.Owners]));
+
+    /// <inheritdoc />
+    public Task<string?> GetGroupParent() => Task.FromResult(state.State.GroupParent);
+
+    /// <inheritdoc />
+    public async Task AddGroupMember(string memberHash)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(memberHash);
+        var members = state.State.GroupMembers;
+        var at = members.BinarySearch(memberHash, StringComparer.Ordinal);
+        if (at < 0)
+        {
+            members.Insert(~at, memberHash);
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // Memory must not list a member that storage lost; the caller's retry records it again.
+                members.Remove(memberHash);
+                throw;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> LinkUnder(string parentHash)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(parentHash);
+        var self = GetPrimaryKeyString();
+
+        // Links only ever point at a strictly smaller hash, so the forest has no cycles and a representative is its group's minimum.
+        if (string.CompareOrdinal(parentHash, self) >= 0)
+        {
+            throw new ArgumentException($"hash {self} can only be linked under a smaller hash, not {parentHash}", nameof(parentHash));
+        }
+
+        if (state.State.GroupParent is { } existing)
+        {
+            return existing;
+        }
+
+        state.State.GroupParent = parentHash;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.GroupParent = null;
+            throw;
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
+    public Task<PdqGroupNode> GetGroupNode() => Task.FromResult(
+        new PdqGroupNode(state.State.GroupParent, state.State.Quality, [.. state.State.Owners], [.. state.State.GroupMembers]));
 }

@@ -11,4 +11,10 @@ public sealed class PdqHashState
 
     /// <summary>Owners in arrival order, without duplicates.</summary>
     public List<PdqOwner> Owners { get; set; } = [];
+
+    /// <summary>The smaller hash of the same near-duplicate group this one is linked under; null for the group's representative.</summary>
+    public string? GroupParent { get; set; }
+
+    /// <summary>Hashes recorded as linked under this one, in ordinal order, without duplicates.</summary>
+    public List<string> GroupMembers { get; set; } = [];
 }

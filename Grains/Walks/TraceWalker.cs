@@ -1,6 +1,8 @@
 using Lineage.Grains.Accounts;
 using Lineage.Grains.Content;
 using Lineage.Grains.Posts;
+using Lineage.Grains.Similarity;
+using Lineage.Media.Pdq;
 using Lineage.Runtime;
 
 namespace Lineage.Grains.Walks;
@@ -10,6 +12,9 @@ public sealed class TraceWalker(IGrainFactory grains, TimeProvider timeProvider)
 {
     /// <summary>Children keys fetched with each node, and per page when a node has more.</summary>
     private const int ChildPage = 1000;
+
+    /// <summary>How a near-duplicate group is named as a content item: "pdq:" + any of its hashes.</summary>
+    private const string GroupPrefix = "pdq:";
 
     /// <summary>Traces the reshare tree that <paramref name="postKey"/> belongs to, from its origin.</summary>
     /// <param name="postKey">"platform/postId".</param>
@@ -21,16 +26,38 @@ public sealed class TraceWalker(IGrainFactory grains, TimeProvider timeProvider)
     {
         var budget = new WalkBudget(limits, timeProvider);
         var tree = await WalkTreeAsync(postKey, budget);
-        return await ComposeAsync("post:" + postKey, tree.Origin, tree.Entries, skip, take, withSubjects, budget);
+        var self = tree.Entries.Find(e => e.Node.Key == postKey)?.Node;
+        if (self is null && !budget.Expired)
+        {
+            self = (await budget.WithinDeadline([grains.GetGrain<IPostGrain>(postKey).GetNode(0)]))?[0];
+        }
+
+        var near = self?.Pdq is { } pdq ? await ReadGroupAsync(pdq, budget) : null;
+        return await ComposeAsync("post:" + postKey, tree.Origin, tree.Entries, skip, take, withSubjects, budget, near, self?.Pdq, postKey);
     }
 
-    /// <summary>Traces every post carrying the content <paramref name="sha256"/>; the origin is the earliest of them.</summary>
+    /// <summary>Traces every post carrying the content <paramref name="sha256"/>, or, for "pdq:" + a PDQ hash, every post of that hash's
+    /// near-duplicate group; the origin is the earliest of them.</summary>
     public async Task<TraceResult> TraceContentAsync(string sha256, WalkLimits limits, int skip = 0, int take = int.MaxValue, bool withSubjects = true)
     {
+        ArgumentNullException.ThrowIfNull(sha256);
         var budget = new WalkBudget(limits, timeProvider);
+        if (sha256.StartsWith(GroupPrefix, StringComparison.Ordinal))
+        {
+            var group = await ReadGroupAsync(sha256[GroupPrefix.Length..], budget);
+            var members = await WalkPostsAsync(PostsOf(group), budget);
+            return await ComposeAsync(
+                "content:" + sha256, TraceNodes.Earliest(members.Select(e => e.Node)), members, skip, take, withSubjects, budget, group, group?.Representative, null);
+        }
+
         var entries = await WalkContentAsync(sha256, budget);
         var origin = TraceNodes.Earliest(entries.Select(e => e.Node));
-        return await ComposeAsync("content:" + sha256, origin, entries, skip, take, withSubjects, budget);
+
+        // The content's own hash is the origin's, else that of the earliest post carrying one.
+        var reference = origin?.Pdq ?? entries.Select(e => e.Node).Where(n => n.Pdq is not null)
+            .OrderBy(n => n.ObservedAt).ThenBy(n => n.Key, Edges.KeyOrder.Instance).FirstOrDefault()?.Pdq;
+        var near = reference is null ? null : await ReadGroupAsync(reference, budget);
+        return await ComposeAsync("content:" + sha256, origin, entries, skip, take, withSubjects, budget, near, reference, null);
     }
 
     /// <summary>How the item spread: posts per time bucket over the walked tree (or the posts carrying the content).</summary>
@@ -41,7 +68,9 @@ public sealed class TraceWalker(IGrainFactory grains, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(item);
         var budget = new WalkBudget(limits, timeProvider);
-        var entries = item.StartsWith("content:", StringComparison.Ordinal)
+        var entries = item.StartsWith("content:" + GroupPrefix, StringComparison.Ordinal)
+            ? await WalkGroupAsync(item[("content:" + GroupPrefix).Length..], budget)
+            : item.StartsWith("content:", StringComparison.Ordinal)
             ? await WalkContentAsync(item["content:".Length..], budget)
             : (await WalkTreeAsync(item.StartsWith("post:", StringComparison.Ordinal) ? item["post:".Length..] : item, budget)).Entries;
         var times = entries.Where(e => e.Node.ObservedAt is not null).Select(e => e.Node.ObservedAt!.Value).Order().ToList();
@@ -220,8 +249,89 @@ public sealed class TraceWalker(IGrainFactory grains, TimeProvider timeProvider)
         return entries;
     }
 
+    /// <summary>The near-duplicate group of <paramref name="pdq"/>, read within the walk's node limit and deadline; null when no post owns
+    /// any hash of it (e.g. the hash is below the quality floor and was never indexed).</summary>
+    private async Task<NearDuplicateGroup?> ReadGroupAsync(string pdq, WalkBudget budget)
+    {
+        if (budget.Expired)
+        {
+            budget.Cut("deadline");
+            return null;
+        }
+
+        using var deadline = new CancellationTokenSource(budget.Remaining);
+        var group = await new NearDuplicateGroups(grains).ReadAsync(pdq, budget.Limits.MaxNodes, deadline.Token);
+        if (group.Truncated)
+        {
+            budget.Cut(deadline.IsCancellationRequested ? "deadline" : "nodes");
+        }
+
+        return group.Hashes.Any(h => h.Owners.Count > 0) ? group : null;
+    }
+
+    private async Task<List<WalkEntry>> WalkGroupAsync(string pdq, WalkBudget budget) =>
+        await WalkPostsAsync(PostsOf(await ReadGroupAsync(pdq, budget)), budget);
+
+    private static IEnumerable<string> PostsOf(NearDuplicateGroup? group) => group?.Hashes.SelectMany(h => h.Owners).Select(o => o.PostKey) ?? [];
+
+    private async Task<List<WalkEntry>> WalkPostsAsync(IEnumerable<string> postKeys, WalkBudget budget)
+    {
+        var keys = new List<string>();
+        foreach (var key in postKeys.Distinct(StringComparer.Ordinal).Order(Edges.KeyOrder.Instance))
+        {
+            if (!budget.TryTakeNode())
+            {
+                break;
+            }
+
+            keys.Add(key);
+        }
+
+        var nodes = await budget.WithinDeadline(keys.Select(k => grains.GetGrain<IPostGrain>(k).GetNode(0)));
+        return nodes is null ? [] : [.. nodes.Select(n => new WalkEntry(n, 0, null))];
+    }
+
+    /// <summary>The posts of <paramref name="group"/> but <paramref name="exclude"/>, each once with its nearest hash's distance from
+    /// <paramref name="reference"/>, nearest first, then by post key: a function of the group, never of arrival order.</summary>
+    private static NearDuplicatePost[] NearDuplicatePosts(NearDuplicateGroup? group, string? reference, string? exclude)
+    {
+        if (group is null || reference is null)
+        {
+            return [];
+        }
+
+        var from = PdqHash.Parse(reference);
+        var best = new Dictionary<string, (string Hash, int Distance)>(StringComparer.Ordinal);
+        foreach (var hash in group.Hashes)
+        {
+            var distance = PdqHash.Parse(hash.Hash).DistanceTo(from);
+            foreach (var owner in hash.Owners)
+            {
+                if (owner.PostKey == exclude)
+                {
+                    continue;
+                }
+
+                if (!best.TryGetValue(owner.PostKey, out var known) || distance < known.Distance
+                    || (distance == known.Distance && string.CompareOrdinal(hash.Hash, known.Hash) < 0))
+                {
+                    best[owner.PostKey] = (hash.Hash, distance);
+                }
+            }
+        }
+
+        return [.. best
+            .OrderBy(p => p.Value.Distance).ThenBy(p => p.Key, Edges.KeyOrder.Instance)
+            .Select(p =>
+            {
+                var (platform, id) = PostKeys.Split(p.Key);
+                return new NearDuplicatePost(platform, id, p.Value.Hash, p.Value.Distance);
+            })];
+    }
+
     private async Task<TraceResult> ComposeAsync(
-        string item, PostNode? originNode, List<WalkEntry> entries, int skip, int take, bool withSubjects, WalkBudget budget)
+        string item, PostNode? originNode, List<WalkEntry> entries, int skip, int take, bool withSubjects, WalkBudget budget,
+        NearDuplicateGroup? group, string? reference, string? exclude)
     {
         var byKey = entries.ToDictionary(e => e.Node.Key, StringComparer.Ordinal);
         var nodes = TraceNodes.Ordered(entries.Select(e => TraceNodes.From(e.Node, e.Depth, ParentOf(e))));
@@ -262,7 +372,8 @@ public sealed class TraceWalker(IGrainFactory grains, TimeProvider timeProvider)
         return new TraceResult(
             item, origin, nodes.Count, nodes.Count == 0 ? 0 : nodes.Max(n => n.Depth), accounts.Count, page, skip, accountSummaries,
             subjects.Values.SelectMany(l => l).Select(e => e.SubjectId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
-            disputed, anomalies, budget.Completeness);
+            disputed, anomalies, budget.Completeness, group is null ? null : GroupPrefix + group.Representative,
+            NearDuplicatePosts(group, reference, exclude));
 
         PostNode? ParentOf(WalkEntry entry) =>
             entry.Parent ?? (entry.Node.PrimaryParentKey is { } key && byKey.TryGetValue(key, out var parent) ? parent.Node : null);

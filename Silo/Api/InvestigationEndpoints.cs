@@ -1,6 +1,7 @@
 using Lineage.Grains;
 using Lineage.Grains.Posts;
 using Lineage.Grains.Referrals;
+using Lineage.Grains.Similarity;
 using Lineage.Grains.Walks;
 using Lineage.Runtime;
 
@@ -15,7 +16,7 @@ internal static class InvestigationEndpoints
         var group = endpoints.MapGroup("/api/lineage");
         group.MapGet("/trace", TraceAsync)
             .WithName("Trace")
-            .WithSummary("Origin, reshare tree (paged with skip/take), accounts, subjects, disputed parents and time anomalies of ?post=platform/id or ?content=sha256.")
+            .WithSummary("Origin, reshare tree (paged with skip/take), accounts, subjects, disputed parents, time anomalies and near-duplicate posts with distances of ?post=platform/id, ?content=sha256 or ?content=pdq:hash (a near-duplicate group).")
             .Produces<TraceResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/path", PathAsync)
             .WithName("Path")
@@ -33,6 +34,10 @@ internal static class InvestigationEndpoints
             .WithName("Account")
             .WithSummary("An account (?account=platform/id): its posts and reshares, whom it reshared, who reshared it, linked subjects.")
             .Produces<AccountReport>();
+        group.MapGet("/similar", SimilarAsync)
+            .WithName("Similar")
+            .WithSummary("Every indexed PDQ hash within the threshold of ?pdq=hex (quality ?quality=, default 100), nearest first, with owners, and the near-duplicate group it would join; nothing is added.")
+            .Produces<SimilarResult>().ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/referral", ReferralAsync)
             .WithName("Referral")
             .WithSummary("The posts sighted under referral ?id= (paged with ?after=).")
@@ -57,6 +62,25 @@ internal static class InvestigationEndpoints
         return result.NodeCount == 0 || (result.NodeCount == 1 && result.Origin is { Seen: false })
             ? Query.NotFound(post is not null ? $"post {post} was never sighted nor referenced" : $"no post carries content {content}")
             : Results.Ok(result);
+    }
+
+    private static async Task<IResult> SimilarAsync(HttpRequest request, NearDuplicateIndex index, IGrainFactory grains)
+    {
+        var pdq = request.Query["pdq"].ToString().ToLowerInvariant();
+        if (!Query.IsHex64(pdq))
+        {
+            return Query.BadRequest("pdq: must be a PDQ hash in 64 hex digits");
+        }
+
+        var quality = Query.Int(request, "quality", 100, 0, 100);
+        var result = await index.MatchAsync(Media.Pdq.PdqHash.Parse(pdq), quality);
+
+        // The groups it would join: those of its matches, each named by its representative, smallest first.
+        var groups = new NearDuplicateGroups(grains);
+        var representatives = await Task.WhenAll(result.Matches.Select(m => groups.FindRepresentativeAsync(m.Hash)));
+        return Results.Ok(new SimilarResult(
+            pdq, quality, index.Options.Threshold, result.Accepted, result.RefusedBecause, result.Matches,
+            [.. representatives.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(r => "pdq:" + r)]));
     }
 
     private static async Task<IResult> PathAsync(HttpRequest request, IGrainFactory grains, TimeProvider time)

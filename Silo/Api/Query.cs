@@ -43,13 +43,15 @@ internal static class Query
         {
             problem = BadRequest("post: give ?post=platform/postId");
         }
-        else if (content is not null && (content.Length != 64 || !content.All(char.IsAsciiHexDigitLower)))
+        else if (content is not null && !IsHex64(content.StartsWith("pdq:", StringComparison.Ordinal) ? content[4..] : content))
         {
-            problem = BadRequest("content: must be a SHA-256 in 64 hex digits");
+            problem = BadRequest("content: must be a SHA-256 in 64 hex digits, or pdq: and a PDQ hash in 64 hex digits (its near-duplicate group)");
         }
 
         return problem is null;
     }
+
+    public static bool IsHex64(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigitLower);
 
     public static int Int(HttpRequest request, string name, int fallback, int min, int max)
     {

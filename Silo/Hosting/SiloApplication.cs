@@ -1,5 +1,6 @@
 using Lineage.Grains.Intake;
 using Lineage.Grains.Posts;
+using Lineage.Grains.Similarity;
 using Lineage.Runtime.Cluster;
 using Lineage.Runtime.Cluster.Membership.Postgres;
 using Lineage.Runtime.Cluster.Membership.Sqlite;
@@ -40,6 +41,9 @@ public static class SiloApplication
             // The domain grains; the runtime also reads the manifests of the assemblies they reference.
             silo.AddGrainAssembly(typeof(PostGrain).Assembly);
             AddStorageAndCluster(silo, builder.Configuration);
+
+            // Sightings carrying a PDQ hash are grouped by the near-duplicate index as they are registered.
+            silo.AddNearDuplicateIndex(options => builder.Configuration.GetSection(NearDuplicateIndexOptions.SectionName).Bind(options));
             configureSilo?.Invoke(silo);
         });
 

@@ -19,7 +19,8 @@ public sealed class LineageFormattingTests
             new("twitter", "b", "a", "carol", T0.AddMinutes(-1), 2, true, false, true),
         ];
         var trace = new TraceResult("post:twitter/o", nodes[0], 4, 2, 3, nodes, 0, [new AccountSummary("twitter/alice", 1, ["S1"])], ["S1"],
-            [new DisputedParent("a", "o", ["o", "x"])], [new TimeAnomaly("b", "a", T0.AddMinutes(-1), T0.AddMinutes(1))], new WalkCompleteness(true, ["nodes"]));
+            [new DisputedParent("a", "o", ["o", "x"])], [new TimeAnomaly("b", "a", T0.AddMinutes(-1), T0.AddMinutes(1))], new WalkCompleteness(true, ["nodes"]),
+            "pdq:00ff", [new NearDuplicatePost("twitter", "z", "00ff", 12)]);
 
         var text = Render(console => LineageRendering.Trace(console, trace));
         var lines = text.Split('\n').Select(l => l.TrimEnd()).ToList();
@@ -28,6 +29,7 @@ public sealed class LineageFormattingTests
         Assert.Contains(lines, l => l.EndsWith("├── a bob 2024-05-01 12:01:00Z disputed", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith("│   └── b carol 2024-05-01 11:59:00Z before parent", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith("└── d ? - (referenced, not yet seen)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("near-duplicate z at distance 12", StringComparison.Ordinal));
         Assert.Contains("cut short by nodes", text, StringComparison.Ordinal);
         Assert.Contains("disputed a: parent o chosen of o, x", text, StringComparison.Ordinal);
         Assert.Contains("earlier than its parent b at 2024-05-01 11:59:00Z, parent a at 2024-05-01 12:01:00Z", text, StringComparison.Ordinal);
@@ -38,7 +40,7 @@ public sealed class LineageFormattingTests
     public void A_paged_trace_says_which_posts_it_shows()
     {
         TraceNode[] page = [new("twitter", "p", null, "u", T0, 0, true, false, false)];
-        var trace = new TraceResult("post:twitter/p", page[0], 30, 1, 1, page, 10, [], [], [], [], WalkCompleteness.Complete);
+        var trace = new TraceResult("post:twitter/p", page[0], 30, 1, 1, page, 10, [], [], [], [], WalkCompleteness.Complete, null, []);
 
         Assert.Contains("posts 11-11 of 30 shown; page with --skip and --take", Render(console => LineageRendering.Trace(console, trace)), StringComparison.Ordinal);
     }

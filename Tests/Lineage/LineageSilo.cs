@@ -35,7 +35,7 @@ public sealed class LineageSilo : IAsyncDisposable
     public static async Task<LineageSilo> StartAsync(string dataDirectory, params string[] extraArgs)
     {
         var app = SiloApplication.Create(
-            ["--Urls", "http://127.0.0.1:0", "--Storage:Sqlite:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning", .. extraArgs]);
+            ["--Urls", "http://127.0.0.1:0", "--Cluster:SiloPort", "0", "--Storage:Sqlite:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning", .. extraArgs]);
         await app.StartAsync();
         return new LineageSilo(app);
     }

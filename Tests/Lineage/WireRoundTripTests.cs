@@ -92,6 +92,12 @@ public sealed class WireRoundTripTests
             return 5_000_000_000L + seed;
         }
 
+        if (type == typeof(ulong))
+        {
+            // The top bit set: a value no signed encoding could carry.
+            return 0x8000_0000_0000_0001UL + (ulong)seed;
+        }
+
         if (type == typeof(double))
         {
             return 0.25 + seed;
