@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Lineage needs beyond the .NET SDK. Idempotent; safe to run as root with no stdin.
 # SQLite ships inside Microsoft.Data.Sqlite's native bundle; PostgreSQL (for the cluster and its tests) is started by scripts/postgres.sh.
-# Later capabilities add their Debian packages here (chromium for dashboard tests, ffmpeg for PDQ).
+# Later capabilities add their Debian packages here (ffmpeg for PDQ); chromium runs the dashboard's browser tests (Playwright drives it).
 set -euo pipefail
 
 # Debian packages the suite needs.
-packages=(postgresql)
+packages=(postgresql chromium)
 
 need=()
 for package in "${packages[@]}"; do

@@ -1,3 +1,4 @@
+using Lineage.Dashboard.Hosting;
 using Lineage.Runtime.Cluster;
 using Lineage.Runtime.Cluster.Membership.Postgres;
 using Lineage.Runtime.Cluster.Membership.Sqlite;
@@ -38,6 +39,7 @@ public static class SiloApplication
             // The domain grains; the runtime also reads the manifests of the assemblies they reference.
             silo.AddGrainAssembly(System.Reflection.Assembly.Load("Lineage.Grains"));
             AddStorageAndCluster(silo, builder.Configuration);
+            silo.AddLineageDashboard(builder.Configuration);
             configureSilo?.Invoke(silo);
         });
 
@@ -48,6 +50,7 @@ public static class SiloApplication
         var app = builder.Build();
         app.MapOpenApi();
         app.MapRuntimeEndpoints();
+        app.MapLineageDashboard();
         app.Lifetime.ApplicationStarted.Register(() => SiloStartupLog.Write(app));
         return app;
     }
