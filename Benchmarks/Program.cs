@@ -16,8 +16,20 @@ switch (command)
     case "state-writes":
         await Lineage.Benchmarks.Storage.StateWriteBenchmark.RunAsync(rest);
         break;
+    case "pg-writes":
+        await Lineage.Benchmarks.Storage.PostgresWriteBenchmark.RunAsync(rest);
+        break;
     case "grain-writes":
         await GrainStateWriteThroughput.RunAsync(rest);
+        break;
+    case "cluster-calls":
+        await Lineage.Benchmarks.Cluster.CrossSiloCalls.RunAsync(rest);
+        break;
+    case "cluster-failover":
+        await Lineage.Benchmarks.Cluster.HardKillFailover.RunAsync(rest);
+        break;
+    case "cluster-silo":
+        await Lineage.Benchmarks.Cluster.BenchmarkCluster.RunChildSiloAsync(rest);
         break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LocalCallThroughput).Assembly).Run(rest);
@@ -29,6 +41,9 @@ switch (command)
               activation-memory   managed memory per idle activation, measured over 100,000 activations
               state-writes        acknowledged durable writes/s at the storage, group commit versus one transaction per write
               grain-writes        the same end to end: grain calls that each write their state
+              pg-writes           acknowledged durable writes/s at the PostgreSQL storage, group commit versus one transaction per write
+              cluster-calls [s]   calls/s between two silo processes with 1, 64 and 256 callers, and latency at half the 64-caller rate
+              cluster-failover [n]  SIGKILL of a silo process: time to the first successful call to its grains, acknowledged writes lost
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);
         break;

@@ -17,10 +17,22 @@ internal sealed class BenchmarkSilo : IAsyncDisposable
 
     internal Lineage.Runtime.Activation.LocalGrainRuntime Runtime => _host.Services.GetRequiredService<Lineage.Runtime.Activation.LocalGrainRuntime>();
 
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>The silo that owns <paramref name="grainId"/> in this silo's view of its cluster.</summary>
+    internal Lineage.Runtime.Cluster.Membership.SiloAddress? OwnerOf(GrainId grainId) =>
+        _host.Services.GetRequiredService<Lineage.Runtime.Cluster.SiloCluster>().GetOwner(grainId, out _);
+
     public static async Task<BenchmarkSilo> StartAsync(Action<SiloBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (Environment.GetEnvironmentVariable("LINEAGE_BENCH_LOG") is { } level)
+        {
+            // Diagnostics for a benchmark that misbehaves: LINEAGE_BENCH_LOG=Debug writes the silo's log to standard error.
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(level));
+        }
         builder.Services.AddLineageSilo(silo =>
         {
             silo.AddGrainAssembly(typeof(BenchmarkSilo).Assembly);

@@ -2,10 +2,7 @@ using Lineage.Runtime.Activation;
 using Lineage.Runtime.Persistence;
 using Lineage.Runtime.Persistence.Postgres;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Lineage.Runtime.Hosting;
 
@@ -20,26 +17,7 @@ public static class PostgresGrainStorageExtensions
     /// disposes the storage at shutdown (after the silo has deactivated its grains), which commits every queued write.</remarks>
     public static SiloBuilder AddPostgresGrainStorage(this SiloBuilder builder, string name = LocalGrainRuntime.DefaultStorageName, Action<PostgresGrainStorageOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var services = builder.Services;
-        var options = services.AddOptions<PostgresGrainStorageOptions>(name);
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        services.TryAddKeyedSingleton<IGrainStorage>(name, static (provider, key) =>
-        {
-            var storageName = (string)key!;
-            return new PostgresGrainStorage(
-                storageName,
-                provider.GetRequiredService<IOptionsMonitor<PostgresGrainStorageOptions>>().Get(storageName),
-                provider.GetService<ILoggerFactory>()?.CreateLogger<PostgresGrainStorage>(),
-                provider.GetService<TimeProvider>());
-        });
-        services.AddSingleton(new GrainStorageRegistration(name));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GrainStorageStartup>());
-        return builder;
+        return builder.AddGrainStorage<PostgresGrainStorageOptions>(name, configure, static (provider, storageName, options) => new PostgresGrainStorage(
+            storageName, options, provider.GetService<ILoggerFactory>()?.CreateLogger<PostgresGrainStorage>(), provider.GetService<TimeProvider>()));
     }
 }

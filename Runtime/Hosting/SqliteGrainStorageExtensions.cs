@@ -20,23 +20,29 @@ public static class SqliteGrainStorageExtensions
     /// (after the silo has deactivated its grains), which commits every queued write.</remarks>
     public static SiloBuilder AddSqliteGrainStorage(this SiloBuilder builder, string name = LocalGrainRuntime.DefaultStorageName, Action<SqliteGrainStorageOptions>? configure = null)
     {
+        return builder.AddGrainStorage<SqliteGrainStorageOptions>(name, configure, static (provider, storageName, options) => new SqliteGrainStorage(
+            storageName, options, provider.GetService<ILoggerFactory>()?.CreateLogger<SqliteGrainStorage>(), provider.GetService<TimeProvider>()));
+    }
+
+    /// <summary>Registers a storage provider as the keyed <see cref="IGrainStorage"/> <paramref name="name"/>, built from the named
+    /// <typeparamref name="TOptions"/> of that name and opened when the host starts; shared by every provider's <c>Add...</c> method.</summary>
+    internal static SiloBuilder AddGrainStorage<TOptions>(
+        this SiloBuilder builder, string name, Action<TOptions>? configure, Func<IServiceProvider, string, TOptions, IGrainStorage> create)
+        where TOptions : class
+    {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var services = builder.Services;
-        var options = services.AddOptions<SqliteGrainStorageOptions>(name);
+        var options = services.AddOptions<TOptions>(name);
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        services.TryAddKeyedSingleton<IGrainStorage>(name, static (provider, key) =>
+        services.TryAddKeyedSingleton<IGrainStorage>(name, (provider, key) =>
         {
             var storageName = (string)key!;
-            return new SqliteGrainStorage(
-                storageName,
-                provider.GetRequiredService<IOptionsMonitor<SqliteGrainStorageOptions>>().Get(storageName),
-                provider.GetService<ILoggerFactory>()?.CreateLogger<SqliteGrainStorage>(),
-                provider.GetService<TimeProvider>());
+            return create(provider, storageName, provider.GetRequiredService<IOptionsMonitor<TOptions>>().Get(storageName));
         });
         services.AddSingleton(new GrainStorageRegistration(name));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GrainStorageStartup>());

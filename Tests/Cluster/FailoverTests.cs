@@ -5,12 +5,16 @@ using Lineage.Tests.Infrastructure;
 
 namespace Lineage.Tests.Cluster;
 
-public sealed class FailoverTests
+/// <summary>Runs on every database the cluster supports; see <see cref="FailoverTestsOnSqlite"/> and <see cref="FailoverTestsOnPostgres"/>.</summary>
+public abstract class FailoverTests
 {
+    /// <summary>Starts <paramref name="silos"/> silos on this class's database.</summary>
+    protected abstract Task<TestCluster> StartClusterAsync(int silos);
+
     [Fact]
     public async Task A_crashed_silos_grains_answer_from_survivors_with_their_last_acknowledged_state()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        await using var cluster = await StartClusterAsync(3);
         var client = await cluster.ConnectClientAsync();
         var victim = cluster.Silos[2];
         var acknowledged = new Dictionary<string, long>();
@@ -53,7 +57,7 @@ public sealed class FailoverTests
     [Fact]
     public async Task A_joining_silo_takes_over_part_of_the_ring_without_losing_an_acknowledged_write()
     {
-        await using var cluster = await TestCluster.StartAsync(2);
+        await using var cluster = await StartClusterAsync(2);
         var client = await cluster.ConnectClientAsync();
         var keys = Enumerable.Range(0, 40).Select(i => "join-" + i).ToArray();
         var acknowledged = keys.ToDictionary(k => k, _ => 0L);
@@ -105,7 +109,7 @@ public sealed class FailoverTests
     [Fact]
     public async Task Graceful_shutdown_hands_grains_off_and_marks_the_silo_dead()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        await using var cluster = await StartClusterAsync(3);
         var leaving = cluster.Silos[1];
         var factory = cluster.Silos[0].GrainFactory;
         var keys = Enumerable.Range(0, 60).Select(i => "leave-" + i).ToList();

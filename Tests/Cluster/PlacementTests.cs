@@ -4,12 +4,16 @@ using Lineage.Tests.Infrastructure;
 
 namespace Lineage.Tests.Cluster;
 
-public sealed class PlacementTests
+/// <summary>Runs on every database the cluster supports; see <see cref="PlacementTestsOnSqlite"/> and <see cref="PlacementTestsOnPostgres"/>.</summary>
+public abstract class PlacementTests
 {
+    /// <summary>Starts <paramref name="silos"/> silos on this class's database.</summary>
+    protected abstract Task<TestCluster> StartClusterAsync(int silos);
+
     [Fact]
     public async Task Calls_from_every_silo_and_from_a_client_reach_the_grains_owner()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        await using var cluster = await StartClusterAsync(3);
         var client = await cluster.ConnectClientAsync();
         var silos = cluster.Silos;
         var ownersSeen = new HashSet<string>();
@@ -33,7 +37,7 @@ public sealed class PlacementTests
     [Fact]
     public async Task Concurrent_first_calls_from_all_silos_make_one_activation()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        await using var cluster = await StartClusterAsync(3);
         var client = await cluster.ConnectClientAsync();
         for (var round = 0; round < 5; round++)
         {
@@ -53,7 +57,7 @@ public sealed class PlacementTests
     [Fact]
     public async Task Grain_code_calls_grains_on_other_silos_and_state_arguments_cross_as_references()
     {
-        await using var cluster = await TestCluster.StartAsync(2);
+        await using var cluster = await StartClusterAsync(2);
         var factory = cluster.Silos[0].GrainFactory;
 
         // Pick two grains owned by different silos, so the call from one to the other crosses a connection.

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Lineage.Runtime;
 using Lineage.Runtime.Activation;
 using Lineage.Runtime.Client;
@@ -73,9 +71,10 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>Starts one more silo; by default waits until every running silo sees it active.</summary>
     public async Task<ClusterSilo> StartSiloAsync(bool waitForView = true)
     {
-        var port = FreePort();
+        var logs = new RecordingLoggerProvider();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddProvider(logs);
         if (Environment.GetEnvironmentVariable("LINEAGE_TEST_LOG") is not null)
         {
             builder.Logging.AddConsole();
@@ -100,7 +99,7 @@ public sealed class TestCluster : IAsyncDisposable
             {
                 o.ClusterId = ClusterId;
                 o.Secret = Secret;
-                o.SiloPort = port;
+                o.SiloPort = 0;
 
                 // Faster than the defaults so that failure tests finish quickly; the protocol is the same.
                 o.ProbePeriod = TimeSpan.FromMilliseconds(250);
@@ -111,7 +110,7 @@ public sealed class TestCluster : IAsyncDisposable
         });
         var host = builder.Build();
         await host.StartAsync();
-        var silo = new ClusterSilo(host);
+        var silo = new ClusterSilo(host, logs);
         _silos.Add(silo);
         if (waitForView)
         {
@@ -130,8 +129,8 @@ public sealed class TestCluster : IAsyncDisposable
             $"all silos see {string.Join(", ", expected)} as the active silos");
     }
 
-    /// <summary>Connects a cluster client to every running silo as a gateway, in order.</summary>
-    public async Task<ClusterClient> ConnectClientAsync(TimeSpan? requestTimeout = null)
+    /// <summary>Client options for this cluster: its id and secret, the test grains, and every running silo as a gateway, in order.</summary>
+    public ClusterClientOptions ClientOptions()
     {
         var options = new ClusterClientOptions { ClusterId = ClusterId, Secret = Secret };
         options.GrainAssemblies.Add(typeof(TestCluster).Assembly);
@@ -140,6 +139,13 @@ public sealed class TestCluster : IAsyncDisposable
             options.Gateways.Add(silo.Address.Endpoint);
         }
 
+        return options;
+    }
+
+    /// <summary>Connects a cluster client with <see cref="ClientOptions"/>; it is disposed with the cluster.</summary>
+    public async Task<ClusterClient> ConnectClientAsync(TimeSpan? requestTimeout = null)
+    {
+        var options = ClientOptions();
         if (requestTimeout is { } timeout)
         {
             options.RequestTimeout = timeout;
@@ -164,13 +170,6 @@ public sealed class TestCluster : IAsyncDisposable
 
         _directory.Dispose();
     }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 }
 
 /// <summary>One silo of a <see cref="TestCluster"/>.</summary>
@@ -179,9 +178,10 @@ public sealed class ClusterSilo : IAsyncDisposable
     private readonly IHost _host;
     private int _state;
 
-    internal ClusterSilo(IHost host)
+    internal ClusterSilo(IHost host, RecordingLoggerProvider logs)
     {
         _host = host;
+        Logs = logs;
         Cluster = host.Services.GetRequiredService<SiloCluster>();
         Runtime = host.Services.GetRequiredService<LocalGrainRuntime>();
         GrainFactory = host.Services.GetRequiredService<IGrainFactory>();
@@ -192,6 +192,9 @@ public sealed class ClusterSilo : IAsyncDisposable
     internal LocalGrainRuntime Runtime { get; }
 
     public SiloAddress Address => Cluster.Self;
+
+    /// <summary>What this silo logged at warning level and above.</summary>
+    public RecordingLoggerProvider Logs { get; }
 
     public bool IsRunning => Volatile.Read(ref _state) == 0;
 

@@ -28,6 +28,9 @@ public interface ITallyGrain : IGrainWithStringKey
 
     /// <summary>Calls another tally grain, to cross silos from inside grain code.</summary>
     Task<long> IncrementOther(ITallyGrain other);
+
+    /// <summary>Answers only once the test opens this grain's gate (<see cref="TallyGrain.OpenGate"/>), for timeout tests.</summary>
+    Task<long> AnswerWhenGateOpens();
 }
 
 public sealed class TallyGrain([PersistentState("tally")] IPersistentState<TallyState> tally, ILocalSiloDetails silo) : Grain, ITallyGrain
@@ -48,6 +51,16 @@ public sealed class TallyGrain([PersistentState("tally")] IPersistentState<Tally
     public Task<Guid> ActivationId() => Task.FromResult(_activationId);
 
     public Task<long> IncrementOther(ITallyGrain other) => other.Increment();
+
+    // Gates are per grain key and live in the test process; every silo of a test cluster runs in it.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<long>> Gates = new();
+
+    public Task<long> AnswerWhenGateOpens() => Gate(this.GetPrimaryKeyString()).Task;
+
+    /// <summary>Lets the waiting call of grain <paramref name="key"/> answer.</summary>
+    public static void OpenGate(string key) => Gate(key).TrySetResult(0);
+
+    private static TaskCompletionSource<long> Gate(string key) => Gates.GetOrAdd(key, _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
 /// <summary>A per-silo service: each activation lives on the silo its key names.</summary>
