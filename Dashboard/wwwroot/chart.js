@@ -36,9 +36,12 @@ function clock(ms) {
 export function lineChart(title, unit, lines, windowMs) {
   const all = lines.flatMap(l => l.points.filter(p => p[1] !== null && p[1] !== undefined));
   const end = all.length ? Math.max(...all.map(p => p[0])) : Date.now();
-  const start = end - windowMs;
+  const first = all.length ? Math.min(...all.map(p => p[0])) : end;
+  // A page opened a few seconds ago should not draw its first points as a sliver at the right edge: show at least a minute.
+  const span = Math.min(windowMs, Math.max(60000, end - first));
+  const start = end - span;
   const max = niceMax(Math.max(0, ...all.map(p => p[1])));
-  const x = t => left + ((t - start) / windowMs) * (width - left - right);
+  const x = t => left + ((t - start) / span) * (width - left - right);
   const y = v => top + (1 - v / max) * (height - top - bottom);
 
   let svg = `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${title}">`;
