@@ -31,6 +31,9 @@ switch (command)
     case "cluster-silo":
         await Lineage.Benchmarks.Cluster.BenchmarkCluster.RunChildSiloAsync(rest);
         break;
+    case "dashboard-overhead":
+        await Lineage.Benchmarks.Dashboard.DashboardOverhead.RunAsync(rest);
+        break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LocalCallThroughput).Assembly).Run(rest);
         break;
@@ -44,6 +47,7 @@ switch (command)
               pg-writes           acknowledged durable writes/s at the PostgreSQL storage, group commit versus one transaction per write
               cluster-calls [s]   calls/s between two silo processes with 1, 64 and 256 callers, and latency at half the 64-caller rate
               cluster-failover [n]  SIGKILL of a silo process: time to the first successful call to its grains, acknowledged writes lost
+              dashboard-overhead [s] [rounds]  calls/s with nobody watching versus the dashboard polled once a second
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);
         break;
