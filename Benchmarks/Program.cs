@@ -34,6 +34,18 @@ switch (command)
     case "dashboard-overhead":
         await Lineage.Benchmarks.Dashboard.DashboardOverhead.RunAsync(rest);
         break;
+    case "pdq-hash":
+        await Lineage.Benchmarks.Media.PdqHashThroughput.RunAsync(rest);
+        break;
+    case "pdq-index":
+        await Lineage.Benchmarks.Media.NearDuplicateIndexBenchmark.RunAsync(rest);
+        break;
+    case "lineage-intake":
+        await Lineage.Benchmarks.Domain.IntakeBenchmark.RunAsync(rest);
+        break;
+    case "reshare-cost":
+        await Lineage.Benchmarks.Domain.ReshareCostBenchmark.RunAsync(rest);
+        break;
     case "micro":
         BenchmarkSwitcher.FromAssembly(typeof(LocalCallThroughput).Assembly).Run(rest);
         break;
@@ -47,6 +59,12 @@ switch (command)
               pg-writes           acknowledged durable writes/s at the PostgreSQL storage, group commit versus one transaction per write
               cluster-calls [s]   calls/s between two silo processes with 1, 64 and 256 callers, and latency at half the 64-caller rate
               cluster-failover [n]  SIGKILL of a silo process: time to the first successful call to its grains, acknowledged writes lost
+              pdq-hash [seconds]  PDQ hashes/s of 1-megapixel JPEGs, decoding excluded and included
+              pdq-index [--hashes N --seconds S --callers C]
+                                  near-duplicate lookups/s and memory with N indexed hashes (synthetic, planted near-duplicates)
+              lineage-intake --file F.ndjson [--batch N --parallel N --silo-args "..."]
+                                  sightings/s and peak memory of a silo process ingesting F over HTTP, then trace of the largest tree warm and cold
+              reshare-cost [count] time per block of reshares of one post, first block versus the block at count
               dashboard-overhead [s] [rounds]  calls/s with nobody watching versus the dashboard polled once a second
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);

@@ -16,6 +16,18 @@ internal static class CommonOptions
         Description = $"Silo HTTP address (default: ${UrlVariable}, else {DefaultUrl})",
         Recursive = true,
         DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } url ? url : DefaultUrl),
+        CustomParser = result =>
+        {
+            // System.CommandLine has no converter for Uri; without this, --url fails with an unhandled exception.
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : DefaultUrl;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            {
+                return uri;
+            }
+
+            result.AddError($"--url: '{text}' is not an http:// or https:// address");
+            return null;
+        },
     };
 
     public static readonly Option<bool> Json = new("--json")

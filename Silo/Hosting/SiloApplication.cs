@@ -1,4 +1,6 @@
 using Lineage.Dashboard.Hosting;
+using Lineage.Grains.Intake;
+using Lineage.Grains.Posts;
 using Lineage.Runtime.Cluster;
 using Lineage.Runtime.Cluster.Membership.Postgres;
 using Lineage.Runtime.Cluster.Membership.Sqlite;
@@ -37,12 +39,13 @@ public static class SiloApplication
         builder.Services.AddLineageSilo(silo =>
         {
             // The domain grains; the runtime also reads the manifests of the assemblies they reference.
-            silo.AddGrainAssembly(System.Reflection.Assembly.Load("Lineage.Grains"));
+            silo.AddGrainAssembly(typeof(PostGrain).Assembly);
             AddStorageAndCluster(silo, builder.Configuration);
             silo.AddLineageDashboard(builder.Configuration);
             configureSilo?.Invoke(silo);
         });
 
+        builder.Services.AddSingleton<IntakeCounters>().AddSingleton<IntakeDispatcher>();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.WriteIndented = false);
         configure?.Invoke(builder);
@@ -50,12 +53,15 @@ public static class SiloApplication
         var app = builder.Build();
         app.MapOpenApi();
         app.MapRuntimeEndpoints();
+        app.MapIntakeEndpoints();
+        app.MapInvestigationEndpoints();
+        app.MapSubjectEndpoints();
         app.MapLineageDashboard();
         app.Lifetime.ApplicationStarted.Register(() => SiloStartupLog.Write(app));
         return app;
     }
 
-    /// <summary>Grain storage and membership live in the same database: SQLite (the default; silos of one machine share the file)
+    /// <summary>Grain storage, the edge store and membership live in the same database: SQLite (the default; silos of one machine share the file)
     /// or PostgreSQL (<c>Storage:Provider=Postgres</c>; silos on several machines). Every silo is a cluster member, even alone.</summary>
     private static void AddStorageAndCluster(SiloBuilder silo, IConfiguration configuration)
     {
@@ -67,6 +73,7 @@ public static class SiloApplication
             case StorageProvider.Sqlite:
                 var sqlite = configuration.GetSection(SqliteGrainStorageOptions.SectionName).Get<SqliteGrainStorageOptions>() ?? new SqliteGrainStorageOptions();
                 silo.AddSqliteGrainStorage(configure: options => configuration.GetSection(SqliteGrainStorageOptions.SectionName).Bind(options));
+                silo.AddSqliteEdgeStore(configure: options => configuration.GetSection("Storage:Edges").Bind(options));
                 silo.UseSqliteMembership(cluster.ClusterId, options =>
                 {
                     options.DataDirectory = sqlite.DataDirectory;
@@ -84,6 +91,7 @@ public static class SiloApplication
             case StorageProvider.Postgres:
                 var connectionString = configuration[$"{PostgresGrainStorageOptions.SectionName}:{nameof(PostgresGrainStorageOptions.ConnectionString)}"];
                 silo.AddPostgresGrainStorage(configure: options => configuration.GetSection(PostgresGrainStorageOptions.SectionName).Bind(options));
+                silo.AddPostgresEdgeStore(configure: options => configuration.GetSection("Storage:Edges").Bind(options));
                 silo.UsePostgresMembership(cluster.ClusterId, options =>
                 {
                     options.ConnectionString = connectionString ?? string.Empty;

@@ -1,3 +1,4 @@
+using Lineage.Runtime.Cluster;
 using Lineage.Tests.Infrastructure;
 using Lineage.Tests.Persistence.Postgres;
 
@@ -12,7 +13,8 @@ public sealed class PlacementTestsOnSqlite : PlacementTests
 
 public sealed class FailoverTestsOnSqlite : FailoverTests
 {
-    protected override Task<TestCluster> StartClusterAsync(int silos) => TestCluster.StartAsync(silos);
+    protected override Task<TestCluster> StartClusterAsync(int silos, Action<ClusterOptions>? configure = null) =>
+        TestCluster.StartAsync(silos, configure: configure);
 }
 
 [Collection(PostgresServer.Collection)]
@@ -25,6 +27,6 @@ public sealed class PlacementTestsOnPostgres(PostgresServer server) : PlacementT
 [Collection(PostgresServer.Collection)]
 public sealed class FailoverTestsOnPostgres(PostgresServer server) : FailoverTests
 {
-    protected override async Task<TestCluster> StartClusterAsync(int silos) =>
-        await TestCluster.StartAsync(silos, ClusterStorage.Postgres, await server.CreateDatabaseAsync());
+    protected override async Task<TestCluster> StartClusterAsync(int silos, Action<ClusterOptions>? configure = null) =>
+        await TestCluster.StartAsync(silos, ClusterStorage.Postgres, await server.CreateDatabaseAsync(), configure);
 }

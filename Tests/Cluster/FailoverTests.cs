@@ -1,7 +1,10 @@
 using Lineage.Runtime;
+using Lineage.Runtime.Cluster;
 using Lineage.Runtime.Cluster.Membership;
 using Lineage.Tests.Cluster.Grains;
 using Lineage.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Lineage.Tests.Cluster;
 
@@ -9,7 +12,7 @@ namespace Lineage.Tests.Cluster;
 public abstract class FailoverTests
 {
     /// <summary>Starts <paramref name="silos"/> silos on this class's database.</summary>
-    protected abstract Task<TestCluster> StartClusterAsync(int silos);
+    protected abstract Task<TestCluster> StartClusterAsync(int silos, Action<ClusterOptions>? configure = null);
 
     [Fact]
     public async Task A_crashed_silos_grains_answer_from_survivors_with_their_last_acknowledged_state()
@@ -142,5 +145,52 @@ public abstract class FailoverTests
         {
             Assert.NotEqual(leaving.Address.ToString(), await factory.GetGrain<ITallyGrain>(key).WhereAmI());
         }
+    }
+
+    [Fact]
+    public async Task A_silo_that_reads_itself_declared_dead_gives_up_its_grains_and_stops_its_host()
+    {
+        await using var cluster = await StartClusterAsync(2);
+        var (doomed, survivor) = (cluster.Silos[0], cluster.Silos[1]);
+        var keys = Enumerable.Range(0, 30).Select(i => "doomed-" + i).ToList();
+        foreach (var key in keys)
+        {
+            await survivor.GrainFactory.GetGrain<ITallyGrain>(key).Increment();
+        }
+
+        Assert.True(doomed.ActivationCount > 0);
+        var lifetime = doomed.Services.GetRequiredService<IHostApplicationLifetime>();
+
+        // What the others write when they agree it is unreachable (a long pause, a network partition), written here directly.
+        var table = survivor.Services.GetRequiredService<IMembershipTable>();
+        var snapshot = await table.ReadAllAsync(TestContext.Current.CancellationToken);
+        var entry = snapshot.Entries.Single(e => e.Silo == doomed.Address);
+        Assert.True(await table.TryWriteAsync(entry with { Status = SiloStatus.Dead }, snapshot.Version, TestContext.Current.CancellationToken));
+
+        await Poll.UntilAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, "the declared-dead silo asked its host to stop");
+        await Poll.UntilAsync(() => doomed.ActivationCount == 0, "the declared-dead silo deactivated every grain");
+        await Poll.UntilAsync(() => survivor.ActiveSilos.SequenceEqual([survivor.Address]), "the survivor owns the whole ring");
+        foreach (var key in keys)
+        {
+            Assert.Equal(2, await survivor.GrainFactory.GetGrain<ITallyGrain>(key).Increment());
+            Assert.Equal(survivor.Address.ToString(), await survivor.GrainFactory.GetGrain<ITallyGrain>(key).WhereAmI());
+        }
+    }
+
+    [Fact]
+    public async Task A_silo_restarting_after_a_crash_declares_its_unreachable_predecessor_dead_before_it_serves()
+    {
+        // Probes so slow that only the joining silo's own check can explain the predecessor's death.
+        await using var cluster = await StartClusterAsync(1, o => o.ProbePeriod = TimeSpan.FromHours(1));
+        var first = cluster.Silos[0];
+        Assert.Equal(1, await first.GrainFactory.GetGrain<ITallyGrain>("restart").Increment());
+        await first.CrashAsync();
+
+        var second = await cluster.StartSiloAsync();
+
+        var entry = second.Cluster.Membership.View.Snapshot.Entries.Single(e => e.Silo == first.Address);
+        Assert.Equal(SiloStatus.Dead, entry.Status);
+        Assert.Contains(entry.Suspicions, s => s.Suspecter == second.Address);
+        Assert.Equal(2, await second.GrainFactory.GetGrain<ITallyGrain>("restart").Increment());
     }
 }

@@ -31,14 +31,16 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly ClusterStorage _storage;
     private readonly string? _connectionString;
     private readonly Action<ClusterOptions>? _configure;
+    private readonly Action<SiloBuilder>? _configureSilo;
     private readonly List<ClusterSilo> _silos = [];
     private readonly List<ClusterClient> _clients = [];
 
-    private TestCluster(ClusterStorage storage, string? connectionString, Action<ClusterOptions>? configure)
+    private TestCluster(ClusterStorage storage, string? connectionString, Action<ClusterOptions>? configure, Action<SiloBuilder>? configureSilo)
     {
         _storage = storage;
         _connectionString = connectionString;
         _configure = configure;
+        _configureSilo = configureSilo;
     }
 
     /// <summary>A cluster id of its own, so clusters sharing a PostgreSQL database never see each other.</summary>
@@ -47,10 +49,13 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>Silos started and not yet stopped or crashed.</summary>
     public IReadOnlyList<ClusterSilo> Silos => _silos.Where(s => s.IsRunning).ToList();
 
-    /// <summary>Starts <paramref name="silos"/> silos and waits until every one sees all of them active.</summary>
-    public static async Task<TestCluster> StartAsync(int silos, ClusterStorage storage = ClusterStorage.Sqlite, string? connectionString = null, Action<ClusterOptions>? configure = null)
+    /// <summary>Starts <paramref name="silos"/> silos and waits until every one sees all of them active; <paramref name="configureSilo"/>
+    /// adds services to every silo after its storage (e.g. an edge store over the same database).</summary>
+    public static async Task<TestCluster> StartAsync(
+        int silos, ClusterStorage storage = ClusterStorage.Sqlite, string? connectionString = null, Action<ClusterOptions>? configure = null,
+        Action<SiloBuilder>? configureSilo = null)
     {
-        var cluster = new TestCluster(storage, connectionString, configure);
+        var cluster = new TestCluster(storage, connectionString, configure, configureSilo);
         try
         {
             for (var i = 0; i < silos; i++)
@@ -94,6 +99,8 @@ public sealed class TestCluster : IAsyncDisposable
                 s.AddPostgresGrainStorage(configure: o => o.ConnectionString = _connectionString!);
                 s.UsePostgresMembership(ClusterId, o => o.ConnectionString = _connectionString!);
             }
+
+            _configureSilo?.Invoke(s);
 
             s.UseCluster(o =>
             {
@@ -188,6 +195,9 @@ public sealed class ClusterSilo : IAsyncDisposable
     }
 
     internal SiloCluster Cluster { get; }
+
+    /// <summary>The silo host's services.</summary>
+    public IServiceProvider Services => _host.Services;
 
     internal LocalGrainRuntime Runtime { get; }
 

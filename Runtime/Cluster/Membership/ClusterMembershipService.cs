@@ -61,6 +61,7 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
     {
         await _table.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await WriteOwnStatusAsync(SiloStatus.Joining, cancellationToken).ConfigureAwait(false);
+        await SupersedeGoneSilosAsync(cancellationToken).ConfigureAwait(false);
         await WriteOwnStatusAsync(SiloStatus.Active, cancellationToken).ConfigureAwait(false);
         _loop = RunAsync(_stopping.Token);
     }
@@ -198,7 +199,7 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
         }
 
         var results = await Task.WhenAll(targets.Select(t => ProbeOneAsync(t, cancellationToken))).ConfigureAwait(false);
-        foreach (var (target, answered, reason) in results)
+        foreach (var (target, answered, _, reason) in results)
         {
             int missed;
             lock (_missedProbes)
@@ -221,16 +222,39 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
         }
     }
 
-    private async Task<(SiloAddress Target, bool Answered, string Reason)> ProbeOneAsync(SiloAddress target, CancellationToken cancellationToken)
+    /// <summary>Pings <paramref name="target"/>; <c>Refused</c> means nothing that knows the secret listens there (as opposed to a
+    /// silo too slow to answer in time).</summary>
+    private async Task<(SiloAddress Target, bool Answered, bool Refused, string Reason)> ProbeOneAsync(SiloAddress target, CancellationToken cancellationToken)
     {
         try
         {
             await _connections.PingAsync(target, _options.ProbeTimeout, cancellationToken).ConfigureAwait(false);
-            return (target, true, string.Empty);
+            return (target, true, false, string.Empty);
         }
         catch (Exception exception) when (exception is TimeoutException or SiloUnavailableException)
         {
-            return (target, false, exception.Message);
+            return (target, false, exception is SiloUnavailableException, exception.Message);
+        }
+    }
+
+    /// <summary>A silo restarting after a crash finds its predecessor — and any other silo that died without a word — still listed as
+    /// live, and calls routed there would fail until probes caught up. An older generation on this silo's own endpoint is certainly
+    /// gone (this silo holds its port) and is written dead; any other silo that refuses the connection outright gets a suspicion,
+    /// which declares it dead where this silo's vote is enough. A silo that is merely slow to answer is left to the probes.</summary>
+    private async Task SupersedeGoneSilosAsync(CancellationToken cancellationToken)
+    {
+        var others = _view.Snapshot.Entries.Where(e => e.Silo != Self && e.Status != SiloStatus.Dead).Select(e => e.Silo).ToList();
+        foreach (var predecessor in others.Where(s => s.Host == Self.Host && s.Port == Self.Port && s.Generation < Self.Generation))
+        {
+            MembershipLog.Superseding(_logger, predecessor, "it is an earlier generation of this silo's endpoint");
+            await SuspectAsync(predecessor, cancellationToken, certain: true).ConfigureAwait(false);
+        }
+
+        var results = await Task.WhenAll(others.Where(s => s.Port != Self.Port || s.Host != Self.Host).Select(s => ProbeOneAsync(s, cancellationToken))).ConfigureAwait(false);
+        foreach (var (target, _, refused, reason) in results.Where(r => r.Refused))
+        {
+            MembershipLog.Superseding(_logger, target, reason);
+            await SuspectAsync(target, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -253,7 +277,7 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
         return targets;
     }
 
-    private async Task SuspectAsync(SiloAddress target, CancellationToken cancellationToken)
+    private async Task SuspectAsync(SiloAddress target, CancellationToken cancellationToken, bool certain = false)
     {
         for (var attempt = 0; attempt < MaxCasAttempts; attempt++)
         {
@@ -270,7 +294,7 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
             fresh.Add(new Suspicion(Self, now));
             var liveOthers = snapshot.Entries.Count(e => e.Silo != target && e.Status != SiloStatus.Dead);
             var required = Math.Max(1, Math.Min(_options.SuspicionsToDeclareDead, liveOthers));
-            var declare = fresh.Count >= required;
+            var declare = certain || fresh.Count >= required;
             var updated = entry with { Suspicions = fresh, Status = declare ? SiloStatus.Dead : entry.Status };
             if (await _table.TryWriteAsync(updated, snapshot.Version, cancellationToken).ConfigureAwait(false))
             {

@@ -28,4 +28,7 @@ internal static partial class MembershipLog
 
     [LoggerMessage(3108, LogLevel.Debug, "Silo {Peer} did not confirm a membership notice ({Reason}); it will catch up on its next table refresh")]
     public static partial void NoticeNotDelivered(ILogger logger, SiloAddress peer, string reason);
+
+    [LoggerMessage(3109, LogLevel.Warning, "Joining: silo {Target} is listed as live but {Reason}; suspecting it now rather than routing calls to it")]
+    public static partial void Superseding(ILogger logger, SiloAddress target, string reason);
 }

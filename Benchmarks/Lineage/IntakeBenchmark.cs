@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Lineage.Benchmarks.Domain;
+
+/// <summary>Ingests a sighting NDJSON file into a real silo process over HTTP, as the CLI does, and measures sightings/s, the silo's
+/// peak memory, and then the trace of the largest tree warm and cold (after a restart on the same data).</summary>
+internal static class IntakeBenchmark
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task RunAsync(string[] args)
+    {
+        var file = Arg(args, "--file") ?? throw new ArgumentException("--file FILE.ndjson is required (make it with: lineage convert-cascades twitter15_16_trees.tar.gz -o FILE)");
+        var siloDll = Path.GetFullPath(Arg(args, "--silo") ?? Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Silo", "bin", "Release", "net10.0", "Lineage.Silo.dll"));
+        var batch = int.Parse(Arg(args, "--batch") ?? "5000", CultureInfo.InvariantCulture);
+        var parallel = int.Parse(Arg(args, "--parallel") ?? "4", CultureInfo.InvariantCulture);
+        var extra = Arg(args, "--silo-args")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "lineage-intake-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        Console.WriteLine($"silo {siloDll}, data {dataDirectory}, batches of {batch}, {parallel} in flight, extra silo args: {string.Join(' ', extra)}");
+        try
+        {
+            var (treeId, treeSize) = LargestTree(file);
+            long records = 0, accepted = 0, duplicates = 0, refused = 0;
+            double seconds;
+            long peakKb;
+            using (var silo = await SiloProcess.StartAsync(siloDll, dataDirectory, extra))
+            {
+                var clock = Stopwatch.StartNew();
+                using var slots = new SemaphoreSlim(parallel);
+                var inFlight = new List<Task>();
+                foreach (var body in Batches(file, batch))
+                {
+                    await slots.WaitAsync();
+                    inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
+                    inFlight.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            using var content = new ByteArrayContent(body);
+                            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+                            using var response = await silo.Http.PostAsync("/api/lineage/sightings", content);
+                            response.EnsureSuccessStatusCode();
+                            var report = (await response.Content.ReadFromJsonAsync<JsonElement>(Json))!;
+                            Interlocked.Add(ref records, report.GetProperty("received").GetInt64());
+                            Interlocked.Add(ref accepted, report.GetProperty("accepted").GetInt64());
+                            Interlocked.Add(ref duplicates, report.GetProperty("duplicates").GetInt64());
+                            Interlocked.Add(ref refused, report.GetProperty("refused").GetInt64());
+                        }
+                        finally
+                        {
+                            slots.Release();
+                        }
+                    }));
+                }
+
+                await Task.WhenAll(inFlight);
+                seconds = clock.Elapsed.TotalSeconds;
+                peakKb = silo.PeakKilobytes();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"ingest: {records:N0} sightings in {seconds:0.0} s = {records / seconds:N0} sightings/s; accepted {accepted:N0}, duplicates {duplicates:N0}, refused {refused:N0}; silo peak memory (VmHWM) {peakKb / 1024.0:N0} MiB; silo CPU {silo.CpuSeconds():0.0} s"));
+                var warm = await TraceTimesAsync(silo, treeId, 6);
+                Console.WriteLine($"trace of the largest tree twitter/{treeId} ({treeSize:N0} sightings): first after ingest {warm[0]:0.0} ms, warm median {Median(warm.Skip(1)):0.0} ms");
+            }
+
+            using (var restarted = await SiloProcess.StartAsync(siloDll, dataDirectory, extra))
+            {
+                var times = await TraceTimesAsync(restarted, treeId, 6);
+                Console.WriteLine($"after restart: cold {times[0]:0.0} ms, then warm median {Median(times.Skip(1)):0.0} ms");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    private static async Task<double[]> TraceTimesAsync(SiloProcess silo, string treeId, int count)
+    {
+        var times = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var trace = await silo.Http.GetFromJsonAsync<JsonElement>($"/api/lineage/trace?post=twitter/{treeId}&maxNodes=100000&take=0&subjects=false");
+            times[i] = clock.Elapsed.TotalMilliseconds;
+            if (i == 0)
+            {
+                Console.WriteLine($"  trace: {trace.GetProperty("nodeCount").GetInt32():N0} posts, depth {trace.GetProperty("depth").GetInt32()}, {trace.GetProperty("accountCount").GetInt32():N0} accounts, truncated {trace.GetProperty("completeness").GetProperty("truncated").GetBoolean()}");
+            }
+        }
+
+        return times;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    /// <summary>The tree (by source reference) with the most sightings, and its size; its root post id is the tree id.</summary>
+    private static (string TreeId, int Size) LargestTree(string file)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(file))
+        {
+            var at = line.IndexOf("\"sourceRef\":\"", StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var start = at + 13;
+            var reference = line[start..line.IndexOf('"', start)];
+            counts[reference] = counts.GetValueOrDefault(reference) + 1;
+        }
+
+        var largest = counts.MaxBy(c => c.Value);
+        return (largest.Key[(largest.Key.LastIndexOf('/') + 1)..], largest.Value);
+    }
+
+    private static IEnumerable<byte[]> Batches(string file, int size)
+    {
+        var builder = new StringBuilder();
+        var lines = 0;
+        foreach (var line in File.ReadLines(file))
+        {
+            builder.Append(line).Append('\n');
+            if (++lines == size)
+            {
+                yield return Encoding.UTF8.GetBytes(builder.ToString());
+                builder.Clear();
+                lines = 0;
+            }
+        }
+
+        if (lines > 0)
+        {
+            yield return Encoding.UTF8.GetBytes(builder.ToString());
+        }
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    /// <summary>The real silo, started as its own process on a free loopback port.</summary>
+    private sealed class SiloProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private SiloProcess(Process process, HttpClient http)
+        {
+            _process = process;
+            Http = http;
+        }
+
+        public HttpClient Http { get; }
+
+        public static async Task<SiloProcess> StartAsync(string dll, string dataDirectory, string[] extra)
+        {
+            int port;
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in (string[])[dll, "--Urls", $"http://127.0.0.1:{port}", "--Storage:Sqlite:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning", .. extra])
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("silo: " + e.Data); } };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10) };
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                try
+                {
+                    using var health = await http.GetAsync("/health");
+                    if (health.IsSuccessStatusCode)
+                    {
+                        return new SiloProcess(process, http);
+                    }
+                }
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                }
+
+                await Task.Delay(100);
+            }
+        }
+
+        public long PeakKilobytes() => ReadStatus("VmHWM:");
+
+        public double CpuSeconds()
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime.TotalSeconds;
+        }
+
+        public void Dispose()
+        {
+            // SIGTERM: the silo deactivates its grains and flushes queued writes before it exits.
+            Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+            if (!_process.WaitForExit(TimeSpan.FromMinutes(2)))
+            {
+                _process.Kill();
+            }
+
+            Http.Dispose();
+            _process.Dispose();
+        }
+
+        private long ReadStatus(string field)
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+            return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+    }
+}

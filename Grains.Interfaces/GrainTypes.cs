@@ -1,0 +1,20 @@
+namespace Lineage.Grains;
+
+/// <summary>The grain type names of the domain grains, as they appear in grain ids and storage; fixed so that renaming a class keeps its data.</summary>
+public static class GrainTypes
+{
+    /// <summary>Posts.</summary>
+    public const string Post = "post";
+
+    /// <summary>Accounts.</summary>
+    public const string Account = "account";
+
+    /// <summary>Content by fingerprint.</summary>
+    public const string Content = "content";
+
+    /// <summary>Subjects.</summary>
+    public const string Subject = "subject";
+
+    /// <summary>Referrals.</summary>
+    public const string Referral = "referral";
+}

@@ -1,0 +1,51 @@
+namespace Lineage.Grains.Similarity;
+
+/// <summary>Settings of the near-duplicate index of PDQ hashes.</summary>
+public sealed class NearDuplicateIndexOptions
+{
+    /// <summary>Conventional configuration section ("Similarity:Pdq").</summary>
+    public const string SectionName = "Similarity:Pdq";
+
+    /// <summary>Largest Hamming distance reported as a match, 0–63. Default: 31, the distance at which PDQ declares a match.
+    /// Costs grow with it: each partition probes every slot value within <c>Threshold / 16</c> bits of the query's.</summary>
+    public int Threshold { get; set; } = 31;
+
+    /// <summary>Hashes with a quality below this are neither indexed nor searched for (they match too much noise). Default: 50.</summary>
+    public int QualityFloor { get; set; } = 50;
+
+    /// <summary>How many partitions (grains) share the 65,536 values of each of the 16 slots, so the index has 16 × this many
+    /// partitions; a power of two from 1 to 1,024. Fixed for the life of the data: the partitions' keys include it, so changing it
+    /// starts an empty index. Default: 4 (64 partitions).</summary>
+    public int RangesPerSlot { get; set; } = 4;
+
+    /// <summary>Hashes per stored segment of a partition (32 bytes each). A partition rewrites at most its last, partly filled segment
+    /// when it adds, so this bounds the bytes written per add. Default: 1,024 (32 KB).</summary>
+    public int SegmentCapacity { get; set; } = 1024;
+
+    /// <summary>The grain storage provider that holds the partitions' segments. Default: "Default".</summary>
+    public string StorageName { get; set; } = "Default";
+
+    /// <summary>Throws if a setting is out of range, naming it.</summary>
+    public void Validate()
+    {
+        if (Threshold is < 0 or > 63)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "The near-duplicate threshold must be between 0 and 63 bits.");
+        }
+
+        if (QualityFloor is < 0 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(QualityFloor), QualityFloor, "The quality floor must be between 0 and 100.");
+        }
+
+        if (RangesPerSlot is < 1 or > 1024 || (RangesPerSlot & (RangesPerSlot - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RangesPerSlot), RangesPerSlot, "Ranges per slot must be a power of two from 1 to 1024.");
+        }
+
+        if (SegmentCapacity is < 1 or > 1 << 20)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SegmentCapacity), SegmentCapacity, "The segment capacity must be between 1 and 1,048,576 hashes.");
+        }
+    }
+}

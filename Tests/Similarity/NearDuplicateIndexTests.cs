@@ -1,0 +1,179 @@
+using System.Globalization;
+using Lineage.Grains.Similarity;
+using Lineage.Media.Pdq;
+using Lineage.Tests.Infrastructure;
+using Lineage.Tests.Media;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lineage.Tests.Similarity;
+
+public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
+{
+    private static readonly PdqHash Base = PdqHash.Parse("d8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b22");
+
+    [Theory]
+    [InlineData(31, 4)]
+    [InlineData(31, 1)]
+    [InlineData(10, 4)]
+    [InlineData(47, 2)]
+    [InlineData(63, 8)]
+    public async Task Search_equals_brute_force_on_the_reference_haystack_and_needles(int threshold, int ranges)
+    {
+        var haystack = ReadHashes("haystack.txt");
+        var needles = ReadHashes("needles.txt");
+        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex(o => o.RangesPerSlot = ranges));
+        var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
+        await index.AddHashesAsync(haystack);
+
+        var total = 0;
+        foreach (var needle in needles)
+        {
+            var expected = haystack.Distinct()
+                .Select(h => (Hash: h, Distance: h.DistanceTo(needle)))
+                .Where(m => m.Distance <= threshold)
+                .OrderBy(m => m.Distance).ThenBy(m => m.Hash.ToString(), StringComparer.Ordinal)
+                .ToArray();
+
+            var actual = await index.FindHashesAsync(needle, threshold);
+
+            Assert.Equal(expected, actual);
+            total += expected.Length;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"threshold {threshold}, {ranges} ranges per slot: {needles.Count} needles, {haystack.Count} haystack hashes, {total} matches"));
+        Assert.True(total > 0, "the reference needles should match something, or the comparison proves nothing");
+    }
+
+    [Fact]
+    public async Task A_newly_banked_hash_is_matched_against_everything_already_indexed_with_owners_and_distances()
+    {
+        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex());
+        var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
+        var reencoded = Flip(Base, 0, 8, 16);
+        var cropped = Flip(Base, Enumerable.Range(0, 28).Select(i => i * 8).ToArray());
+        var unrelated = Flip(Base, Enumerable.Range(0, 40).Select(i => (i * 6) + 1).ToArray());
+        Assert.Equal((28, 25, 68), (cropped.DistanceTo(Base), cropped.DistanceTo(reencoded), cropped.DistanceTo(unrelated)));
+
+        Assert.Empty((await index.IndexAsync(Base, 90, new PdqOwner("sha256:a", "x/1"))).Matches);
+        await index.IndexAsync(reencoded, 80, new PdqOwner("sha256:b", "x/2"));
+        await index.IndexAsync(unrelated, 80, new PdqOwner("sha256:c", "x/3"));
+        await index.IndexAsync(Base, 90, new PdqOwner("sha256:a", "y/9"));
+
+        // A referral banks a cropped copy: it must find what was seen before it, nearest first.
+        var banked = await index.IndexAsync(cropped, 70, new PdqOwner("referral:17", "referral/17"));
+
+        Assert.True(banked.Accepted);
+        Assert.Equal([(reencoded.ToString(), 25), (Base.ToString(), 28)], banked.Matches.Select(m => (m.Hash, m.Distance)));
+        Assert.Equal([new PdqOwner("sha256:b", "x/2")], banked.Matches[0].Owners);
+        Assert.Equal([new PdqOwner("sha256:a", "x/1"), new PdqOwner("sha256:a", "y/9")], banked.Matches[1].Owners);
+        Assert.Equal(90, banked.Matches[1].Quality);
+
+        // A second owner of an already indexed hash sees the first owner but not itself.
+        var again = await index.IndexAsync(reencoded, 80, new PdqOwner("sha256:b", "x/4"));
+        var self = again.Matches.Single(m => m.Hash == reencoded.ToString());
+        Assert.Equal(0, self.Distance);
+        Assert.Equal([new PdqOwner("sha256:b", "x/2")], self.Owners);
+    }
+
+    [Fact]
+    public async Task Hashes_below_the_quality_floor_are_neither_indexed_nor_searched()
+    {
+        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex(o => o.QualityFloor = 50));
+        var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
+
+        var refused = await index.IndexAsync(Base, 49, new PdqOwner("sha256:a", "x/1"));
+
+        Assert.False(refused.Accepted);
+        Assert.Contains("below the floor of 50", refused.RefusedBecause, StringComparison.Ordinal);
+        Assert.Empty(await index.FindHashesAsync(Base, 31));
+        Assert.False((await index.MatchAsync(Base, 10)).Accepted);
+        Assert.True((await index.IndexAsync(Base, 50, new PdqOwner("sha256:a", "x/1"))).Accepted);
+        Assert.Single(await index.FindHashesAsync(Base, 31));
+    }
+
+    [Fact]
+    public async Task Adding_the_same_owner_or_hash_again_changes_nothing()
+    {
+        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex(o => o.RangesPerSlot = 1));
+        var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
+        var owner = new PdqOwner("sha256:a", "x/1");
+
+        await index.IndexAsync(Base, 90, owner);
+        await index.IndexAsync(Base, 90, owner);
+        await index.AddHashesAsync([Base, Base]);
+
+        var match = Assert.Single((await index.MatchAsync(Base, 90)).Matches);
+        Assert.Equal([owner], match.Owners);
+        var counts = await Task.WhenAll(Enumerable.Range(0, 16).Select(slot =>
+            silo.GrainFactory.GetGrain<INearDuplicatePartitionGrain>(new NearDuplicatePartitionKey(slot, 0, 1).ToString()).Count()));
+        Assert.All(counts, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
+    public async Task Indexed_hashes_and_owners_survive_a_silo_restart()
+    {
+        using var directory = new TempDirectory();
+        var random = new Random(11);
+        var hashes = Enumerable.Range(0, 300).Select(_ => RandomHash(random)).ToArray();
+        var near = Flip(hashes[42], 1, 2, 3, 100, 101);
+        Action<Lineage.Runtime.Hosting.SiloBuilder> configure = s => s.AddNearDuplicateIndex(o =>
+        {
+            o.RangesPerSlot = 2;
+            o.SegmentCapacity = 7; // many full segments and a partly filled tail per partition
+        });
+
+        await using (var silo = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: configure))
+        {
+            var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
+            foreach (var chunk in hashes.Chunk(37))
+            {
+                await index.AddHashesAsync(chunk);
+            }
+
+            await Task.WhenAll(hashes.Skip(100).Take(20).Select(h => index.AddHashesAsync([h]))); // concurrent adds share writes
+            await index.IndexAsync(near, 77, new PdqOwner("sha256:n", "p/1"));
+        }
+
+        await using var restarted = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: configure);
+        var reopened = restarted.Services.GetRequiredService<NearDuplicateIndex>();
+
+        var found = await reopened.MatchAsync(hashes[42], 100);
+        Assert.Equal([(hashes[42].ToString(), 0), (near.ToString(), 5)], found.Matches.Select(m => (m.Hash, m.Distance)));
+        Assert.Equal([new PdqOwner("sha256:n", "p/1")], found.Matches[1].Owners);
+        var counts = await Task.WhenAll(Enumerable.Range(0, 16).SelectMany(slot => Enumerable.Range(0, 2).Select(range =>
+            restarted.GrainFactory.GetGrain<INearDuplicatePartitionGrain>(new NearDuplicatePartitionKey(slot, range, 2).ToString()).Count())));
+        Assert.Equal(16 * 301, counts.Sum());
+        foreach (var hash in hashes.Take(50))
+        {
+            Assert.Equal(hash, (await reopened.FindHashesAsync(hash, 0)).Single().Hash);
+        }
+    }
+
+    [Fact]
+    public void Out_of_range_settings_are_refused_naming_the_setting()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new NearDuplicateIndexOptions { Threshold = 64 }.Validate());
+        Assert.Equal(nameof(NearDuplicateIndexOptions.Threshold), error.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NearDuplicateIndexOptions { RangesPerSlot = 3 }.Validate());
+        Assert.Throws<FormatException>(() => NearDuplicatePartitionKey.Parse("16-0of4"));
+        Assert.Equal(new NearDuplicatePartitionKey(7, 2, 4), NearDuplicatePartitionKey.Parse("07-2of4"));
+    }
+
+    private static List<PdqHash> ReadHashes(string file) =>
+        [.. File.ReadLines(PdqData.File(file)).Where(line => line.Length > 0).Select(line => PdqHash.Parse(line.Trim()))];
+
+    private static PdqHash RandomHash(Random random) =>
+        new((ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64());
+
+    private static PdqHash Flip(PdqHash hash, params int[] bits)
+    {
+        Span<ulong> words = [hash.W0, hash.W1, hash.W2, hash.W3];
+        foreach (var bit in bits)
+        {
+            words[bit / 64] ^= 1UL << (bit % 64);
+        }
+
+        return new PdqHash(words[0], words[1], words[2], words[3]);
+    }
+}
