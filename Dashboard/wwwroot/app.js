@@ -213,10 +213,12 @@ function renderSilo(data) {
     ${windowNote(data.rateWindowSeconds)}`;
 }
 
+const lineageTotalsNote = '<p class="muted" id="lineage-totals">Lineage totals (posts, accounts, content items, subjects) are not shown: the storage cannot count grains by type yet, and counting activations would undercount whatever idle collection has deactivated.</p>';
+
 function renderIntake(data) {
   const points = mergeSeries('intake', data.series);
   if (!data.reporting) {
-    return `<h2>Intake</h2><p class="empty" id="no-intake">No sightings received since these silos started. Send some with <code>POST /api/lineage/sightings</code> (NDJSON, one sighting per line); accepted and refused counts, refusal reasons and backlog appear here within a second.</p>`;
+    return `<h2>Intake</h2><p class="empty" id="no-intake">No sightings received since these silos started. Send some with <code>POST /api/lineage/sightings</code> (NDJSON, one sighting per line); accepted and refused counts, refusal reasons and backlog appear here within a second.</p>${lineageTotalsNote}`;
   }
   const reasons = data.refusedByReason.length
     ? `<table id="reasons"><thead><tr><th>Refusal reason</th><th class="num">Sightings</th></tr></thead><tbody>${data.refusedByReason.map(r => `<tr><td>${esc(r.reason)}</td><td class="num">${int(r.count)}</td></tr>`).join('')}</tbody></table>`
@@ -238,6 +240,7 @@ function renderIntake(data) {
     ${data.backlog === null ? '<p class="muted">Backlog: none — intake is synchronous (each request is answered once its sightings are durable), so nothing waits in a queue.</p>' : ''}
     ${charts(points, true)}
     <h2>Refusal reasons</h2>${reasons}
+    ${lineageTotalsNote}
     <h2>Per silo</h2>
     <table><thead><tr><th>Silo</th><th>Status</th><th class="num">Received</th><th class="num">Accepted</th><th class="num">Refused</th><th class="num">Accepted/s</th><th class="num">Refused/s</th></tr></thead><tbody>${silos}</tbody></table>`;
 }

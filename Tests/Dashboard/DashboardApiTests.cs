@@ -132,6 +132,57 @@ public sealed class DashboardApiTests
         Assert.Contains($"lineage_cluster_silos{{silo=\"{a.Address}\",status=\"active\"}} 1\n", text);
     }
 
+    [Fact]
+    public async Task Sightings_taken_in_by_either_silo_show_up_in_the_intake_view_and_metrics()
+    {
+        await using var cluster = await DashboardSilos.StartAsync(2);
+        var (a, b) = (cluster.Silos[0], cluster.Silos[1]);
+        var ct = TestContext.Current.CancellationToken;
+        using var httpA = a.Http();
+        using var httpB = b.Http();
+        var empty = await GetAsync(httpA, "/api/dashboard/intake");
+        Assert.False(empty.GetProperty("reporting").GetBoolean());
+
+        await PostSightingsAsync(httpA, """
+            {"platform":"twitter","postId":"d1","account":"alice","observedAt":"2024-05-01T12:00:00Z"}
+            {"platform":"twitter","postId":"d2","account":"bob","observedAt":"yesterday"}
+            """, ct);
+        await PostSightingsAsync(httpB, """
+            {"platform":"twitter","postId":"d3","account":"carol","observedAt":"2024-05-01T12:05:00Z","parentPostId":"d1"}
+            {"platform":"twitter","postId":"d3","account":"carol","observedAt":"2024-05-01T12:05:00Z","parentPostId":"d1"}
+            """, ct);
+
+        foreach (var http in new[] { httpA, httpB })
+        {
+            var intake = await GetAsync(http, "/api/dashboard/intake");
+            Assert.True(intake.GetProperty("reporting").GetBoolean());
+            Assert.Equal(4, intake.GetProperty("received").GetInt64());
+            Assert.Equal(2, intake.GetProperty("accepted").GetInt64());
+            Assert.Equal(1, intake.GetProperty("duplicates").GetInt64());
+            Assert.Equal(1, intake.GetProperty("refused").GetInt64());
+            var reason = Assert.Single(intake.GetProperty("refusedByReason").EnumerateArray());
+            Assert.Equal("observedAt", reason.GetProperty("reason").GetString());
+            Assert.Equal(JsonValueKind.Null, intake.GetProperty("backlog").ValueKind);
+            var perSilo = intake.GetProperty("silos").EnumerateArray().ToDictionary(s => s.GetProperty("silo").GetString()!, s => s.GetProperty("received").GetInt64());
+            Assert.Equal(2, perSilo[a.Address]);
+            Assert.Equal(2, perSilo[b.Address]);
+        }
+
+        // The silo's own intake endpoint and /metrics read the same counters.
+        var stats = await GetAsync(httpA, "/api/lineage/intake/stats");
+        Assert.Equal(1, stats.GetProperty("refusedByField").GetProperty("observedAt").GetInt64());
+        var metrics = await httpA.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
+        Assert.Contains($"lineage_intake_sightings_total{{silo=\"{a.Address}\",outcome=\"accepted\"}} 1\n", metrics);
+        Assert.Contains($"lineage_intake_refusals_total{{silo=\"{a.Address}\",reason=\"observedAt\"}} 1\n", metrics);
+    }
+
+    private static async Task PostSightingsAsync(HttpClient http, string ndjson, CancellationToken ct)
+    {
+        using var content = new StringContent(ndjson, System.Text.Encoding.UTF8, "application/x-ndjson");
+        using var response = await http.PostAsync(new Uri("/api/lineage/sightings", UriKind.Relative), content, ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     private static async Task CallProbeAsync(DashboardSilo caller, DashboardSilo target, int times)
     {
         for (var i = 0; i < times; i++)
