@@ -55,7 +55,14 @@ function since(key) {
   return 'since=' + encodeURIComponent(new Date(last).toISOString());
 }
 
-function charts(points, withIntake) {
+function intakeChart(points) {
+  const at = p => Date.parse(p.at);
+  return `<div class="charts">${lineChart('Sightings', 'per second', [
+    { name: 'accepted/s', color: 'var(--ok)', points: points.map(p => [at(p), p.acceptedPerSecond]) },
+    { name: 'refused/s', color: 'var(--errors)', points: points.map(p => [at(p), p.refusedPerSecond]) }], chartWindowMs)}</div>`;
+}
+
+function charts(points) {
   const at = p => Date.parse(p.at);
   const parts = [
     lineChart('Calls', 'calls/s', [{ name: 'calls/s', color: 'var(--calls)', points: points.map(p => [at(p), p.callsPerSecond]) }], chartWindowMs),
@@ -65,11 +72,6 @@ function charts(points, withIntake) {
       { name: 'p99', color: 'var(--p99)', points: points.map(p => [at(p), p.p99Milliseconds]) }], chartWindowMs),
     lineChart('CPU', '% of all cores', [{ name: 'cpu', color: 'var(--cpu)', points: points.map(p => [at(p), p.cpuPercent]) }], chartWindowMs),
   ];
-  if (withIntake) {
-    parts.push(lineChart('Sightings', 'per second', [
-      { name: 'accepted/s', color: 'var(--ok)', points: points.map(p => [at(p), p.acceptedPerSecond]) },
-      { name: 'refused/s', color: 'var(--errors)', points: points.map(p => [at(p), p.refusedPerSecond]) }], chartWindowMs));
-  }
   return `<div class="charts">${parts.join('')}</div>`;
 }
 
@@ -137,7 +139,7 @@ function renderOverview(data) {
       ${card('Calls total', int(t.calls))}
       ${card('Errors total', int(t.errors), '', t.errors > 0)}
     </div>
-    ${charts(mergeSeries('cluster', data.series), false)}
+    ${charts(mergeSeries('cluster', data.series))}
     <h2>Silos</h2>
     ${siloTable(data.silos)}
     ${windowNote(data.rateWindowSeconds)}
@@ -205,7 +207,7 @@ function renderSilo(data) {
       ${card('Errors', rate(s.errorsPerSecond), 'errors/s', s.errorsPerSecond > 0)}
       ${card('Latency p99', ms(s.p99Milliseconds), 'ms')}
     </div>
-    ${charts(mergeSeries('silo:' + s.address, data.series), false)}
+    ${charts(mergeSeries('silo:' + s.address, data.series))}
     <h2>Grain types on this silo</h2>
     ${grainTable(data.grainTypes)}
     <h2>Recent warnings and errors</h2>
@@ -228,8 +230,8 @@ function renderIntake(data) {
     <td class="num">${rate(s.acceptedPerSecond)}</td><td class="num">${rate(s.refusedPerSecond)}</td></tr>`).join('');
   return `<h2>Intake</h2>
     <div class="cards">
-      ${card('Accepted', rate(data.acceptedPerSecond), '/s')}
-      ${card('Refused', rate(data.refusedPerSecond), '/s', data.refusedPerSecond > 0)}
+      ${card('Accepted', rate(data.acceptedPerSecond), 'sightings/s')}
+      ${card('Refused', rate(data.refusedPerSecond), 'sightings/s', data.refusedPerSecond > 0)}
       ${card('Backlog', data.backlog === null ? 'none' : int(data.backlog), data.backlog === null ? '' : 'sightings')}
       ${card('Received total', int(data.received))}
       ${card('Accepted total', int(data.accepted))}
@@ -238,7 +240,7 @@ function renderIntake(data) {
       ${card('Flagged total', int(data.flagged))}
     </div>
     ${data.backlog === null ? '<p class="muted">Backlog: none — intake is synchronous (each request is answered once its sightings are durable), so nothing waits in a queue.</p>' : ''}
-    ${charts(points, true)}
+    ${intakeChart(points)}
     <h2>Refusal reasons</h2>${reasons}
     ${lineageTotalsNote}
     <h2>Per silo</h2>

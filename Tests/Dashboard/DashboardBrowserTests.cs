@@ -20,6 +20,8 @@ public sealed class DashboardBrowserTests
         using var http = a.Http();
         await using var browser = await LaunchAsync();
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
 
         // Calls made while the page is open: the charts and rates have something to show.
         await page.GotoAsync(new Uri(a.BaseAddress, "/dashboard").ToString());
@@ -72,15 +74,18 @@ public sealed class DashboardBrowserTests
         Assert.Contains(b.Address, await page.InnerTextAsync("#dead-banner"));
         Assert.Equal("DEAD", (await page.InnerTextAsync($"tr[data-silo='{b.Address}'] .status")).ToUpperInvariant());
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "overview-dead-silo.png"), FullPage = true });
+        Assert.Empty(errors);
     }
 
     [Fact]
-    public async Task A_fresh_silo_shows_itself_and_empty_states_that_say_what_to_do()
+    public async Task A_fresh_silo_shows_itself_and_empty_states_that_say_what_to_do_then_its_intake()
     {
         await using var cluster = await DashboardSilos.StartAsync(1);
         var a = cluster.Silos[0];
         await using var browser = await LaunchAsync();
         var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
 
         await page.GotoAsync(new Uri(a.BaseAddress, "/dashboard").ToString());
         await Poll.UntilAsync(
@@ -95,6 +100,22 @@ public sealed class DashboardBrowserTests
         await page.WaitForSelectorAsync("#no-intake");
         Assert.Contains("POST /api/lineage/sightings", await page.InnerTextAsync("#no-intake"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "intake-empty.png"), FullPage = true });
+
+        // Sightings arrive: the intake page fills in with the same figures as its API.
+        using var http = a.Http();
+        using var content = new StringContent(
+            """
+            {"platform":"twitter","postId":"b1","account":"alice","observedAt":"2024-05-01T12:00:00Z"}
+            {"platform":"twitter","postId":"b2","account":"bob","observedAt":"not a time"}
+            """,
+            System.Text.Encoding.UTF8,
+            "application/x-ndjson");
+        (await http.PostAsync(new Uri("/api/lineage/sightings", UriKind.Relative), content, TestContext.Current.CancellationToken)).Dispose();
+        await page.WaitForSelectorAsync("#reasons");
+        Assert.Contains("observedAt", await page.InnerTextAsync("#reasons"));
+        Assert.Equal("1", (await page.InnerTextAsync("[data-card='Accepted total'] .value")).Trim());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "intake.png"), FullPage = true });
+        Assert.Empty(errors);
     }
 
     private static async Task<IBrowser> LaunchAsync()
