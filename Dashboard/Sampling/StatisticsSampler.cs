@@ -122,7 +122,9 @@ public sealed class StatisticsSampler : IDisposable
         var series = new List<SeriesPoint>();
         lock (_lock)
         {
-            start = _recent.Count > 0 && _recent[0].At < now.At ? _recent[0] : null;
+            // A window much shorter than one interval (the reading the first request just took) would turn one call into a
+            // rate of thousands per second: until a real interval has passed, rates are unknown.
+            start = _recent.Count > 0 && now.At - _recent[0].At >= _options.SampleInterval / 2 ? _recent[0] : null;
             if (query.IncludeSeries)
             {
                 for (var i = 0; i < _historyCount; i++)

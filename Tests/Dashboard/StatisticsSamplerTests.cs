@@ -98,6 +98,14 @@ public sealed class StatisticsSamplerTests
         Assert.Null(report.CpuPercent);
         Assert.Equal(7, report.Calls);
         Assert.Empty(report.Series);
+
+        // The first request's own reading, a moment ago, is no window: one call in a millisecond is not 1,000 calls/s.
+        silo.Sampler.Sample();
+        silo.Time.Advance(TimeSpan.FromMilliseconds(1));
+        silo.Set("echo", "Echo", calls: 8);
+        Assert.Null(silo.Sampler.Report("s1", Everything, []).CallsPerSecond);
+        silo.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, silo.Sampler.Report("s1", Everything, []).CallsPerSecond!.Value, 2);
     }
 
     [Fact]
