@@ -25,6 +25,25 @@ public sealed class DashboardOptions
     /// <summary>Log entries kept per silo for the live log tail. Default 500.</summary>
     public int LogCapacity { get; set; } = 500;
 
+    /// <summary>Throws if a setting cannot work, naming the setting and its value.</summary>
+    public void Validate()
+    {
+        Require(SampleInterval > TimeSpan.Zero, nameof(SampleInterval), SampleInterval, "must be positive");
+        Require(History >= SampleInterval, nameof(History), History, $"must hold at least one sample interval ({SampleInterval})");
+        Require(RateWindow >= SampleInterval, nameof(RateWindow), RateWindow, $"must span at least one sample interval ({SampleInterval})");
+        Require(WatchTimeout > TimeSpan.Zero, nameof(WatchTimeout), WatchTimeout, "must be positive");
+        Require(SiloTimeout > TimeSpan.Zero, nameof(SiloTimeout), SiloTimeout, "must be positive");
+        Require(LogCapacity >= 1, nameof(LogCapacity), LogCapacity, "must be at least 1");
+    }
+
+    private static void Require(bool condition, string setting, object value, string rule)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"{SectionName}:{setting} is {value}; it {rule}.");
+        }
+    }
+
     /// <summary>The least severe level the log tail keeps. Default <see cref="Microsoft.Extensions.Logging.LogLevel.Warning"/>.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Warning;
 }

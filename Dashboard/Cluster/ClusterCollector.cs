@@ -26,6 +26,7 @@ public sealed class ClusterCollector
         _grains = grains;
         _membership = services.GetService<IClusterMembership>();
         _options = options.Value;
+        _options.Validate();
         _time = time;
     }
 

@@ -20,10 +20,7 @@ public sealed class LogTail : ILoggerProvider
     public LogTail(IOptions<DashboardOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Value.LogCapacity < 1)
-        {
-            throw new ArgumentException($"Dashboard:LogCapacity must be at least 1; it is {options.Value.LogCapacity}.", nameof(options));
-        }
+        options.Value.Validate();
 
         _entries = new LogEntry?[options.Value.LogCapacity];
         _level = options.Value.LogLevel;

@@ -41,10 +41,7 @@ public sealed class StatisticsSampler : IDisposable
         TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.SampleInterval <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"Dashboard:SampleInterval must be positive; it is {options.SampleInterval}.", nameof(options));
-        }
+        options.Validate();
 
         _readRuntime = readRuntime;
         _readIntake = readIntake;

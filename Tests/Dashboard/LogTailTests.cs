@@ -33,8 +33,8 @@ public sealed partial class LogTailTests
     [Fact]
     public void A_capacity_below_one_is_refused_with_the_setting_named()
     {
-        var error = Assert.Throws<ArgumentException>(() => new LogTail(Options.Create(new DashboardOptions { LogCapacity = 0 }), TimeProvider.System));
-        Assert.Contains("Dashboard:LogCapacity", error.Message);
+        var error = Assert.Throws<InvalidOperationException>(() => new LogTail(Options.Create(new DashboardOptions { LogCapacity = 0 }), TimeProvider.System));
+        Assert.Equal("Dashboard:LogCapacity is 0; it must be at least 1.", error.Message);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ignored")]

@@ -195,4 +195,12 @@ public sealed class StatisticsSamplerTests
         Assert.True(silo.Sampler.IsSampling);
         silo.Sampler.Dispose();
     }
+
+    [Fact]
+    public void Settings_that_cannot_work_are_refused_with_the_setting_named()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new FakeStatistics(new DashboardOptions { RateWindow = TimeSpan.FromMilliseconds(100) }));
+        Assert.Equal("Dashboard:RateWindow is 00:00:00.1000000; it must span at least one sample interval (00:00:01).", error.Message);
+        Assert.Contains("Dashboard:SampleInterval", Assert.Throws<InvalidOperationException>(() => new DashboardOptions { SampleInterval = TimeSpan.Zero }.Validate()).Message);
+    }
 }
