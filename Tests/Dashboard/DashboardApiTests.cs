@@ -3,10 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Lineage.Tests.Cluster.Grains;
 using Lineage.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Lineage.Tests.Dashboard;
 
-public sealed class DashboardApiTests
+public sealed partial class DashboardApiTests
 {
     [Fact]
     public async Task Calls_on_both_silos_show_up_in_the_cluster_view_from_either_silo()
@@ -97,11 +99,16 @@ public sealed class DashboardApiTests
         await CallProbeAsync(a, a, times: 2);
         using var http = a.Http();
 
+        var logger = a.App.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lineage.Tests.Dashboard");
+        DiskAlmostFull(logger, 97);
+
         var detail = await GetAsync(http, "/api/dashboard/silos/" + Uri.EscapeDataString(a.Address));
         Assert.Equal(a.Address, detail.GetProperty("silo").GetProperty("address").GetString());
         Assert.Equal(2, detail.GetProperty("silo").GetProperty("calls").GetInt64());
         Assert.Equal("siloprobe", Assert.Single(detail.GetProperty("grainTypes").EnumerateArray()).GetProperty("grainType").GetString());
-        Assert.Equal(JsonValueKind.Array, detail.GetProperty("log").ValueKind);
+        var entry = detail.GetProperty("log").EnumerateArray().Single(e => e.GetProperty("category").GetString() == "Lineage.Tests.Dashboard");
+        Assert.Equal("Warning", entry.GetProperty("level").GetString());
+        Assert.Equal("disk 97% full", entry.GetProperty("message").GetString());
 
         using var missing = await http.GetAsync(new Uri("/api/dashboard/silos/127.0.0.1:1@1", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -193,4 +200,7 @@ public sealed class DashboardApiTests
 
     internal static async Task<JsonElement> GetAsync(HttpClient http, string path) =>
         await http.GetFromJsonAsync<JsonElement>(path, TestContext.Current.CancellationToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "disk {Percent}% full")]
+    private static partial void DiskAlmostFull(ILogger logger, int percent);
 }
