@@ -31,6 +31,9 @@ switch (command)
     case "cluster-silo":
         await Lineage.Benchmarks.Cluster.BenchmarkCluster.RunChildSiloAsync(rest);
         break;
+    case "dashboard-overhead":
+        await Lineage.Benchmarks.Dashboard.DashboardOverhead.RunAsync(rest);
+        break;
     case "pdq-hash":
         await Lineage.Benchmarks.Media.PdqHashThroughput.RunAsync(rest);
         break;
@@ -62,6 +65,7 @@ switch (command)
               lineage-intake --file F.ndjson [--batch N --parallel N --silo-args "..."]
                                   sightings/s and peak memory of a silo process ingesting F over HTTP, then trace of the largest tree warm and cold
               reshare-cost [count] time per block of reshares of one post, first block versus the block at count
+              dashboard-overhead [s] [rounds]  calls/s with nobody watching versus the dashboard polled once a second
               micro [filter]      BenchmarkDotNet micro-benchmarks (per-call cost and allocations)
             """);
         break;

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Lineage needs beyond the .NET SDK. Idempotent; safe to run as root with no stdin.
 # SQLite ships inside Microsoft.Data.Sqlite's native bundle; PostgreSQL (for the cluster and its tests) is started by scripts/postgres.sh.
-# ffmpeg decodes images for PDQ hashing; later capabilities add their Debian packages here (chromium for dashboard tests).
+# postgresql for the cluster's storage and membership, ffmpeg to decode images for PDQ, chromium for the dashboard's browser
+# tests (Playwright drives Debian's chromium instead of downloading its own); later capabilities add their packages here.
 set -euo pipefail
 
-# Debian packages the suite needs: postgresql for the cluster's storage and membership, ffmpeg to decode images for PDQ.
-packages=(postgresql ffmpeg)
+# Debian packages the suite needs.
+packages=(postgresql ffmpeg chromium)
 
 need=()
 for package in "${packages[@]}"; do

@@ -9,6 +9,11 @@ public sealed class LatencyHistogram
     public const int BucketCount = 28;
 
     private readonly long[] _buckets = new long[BucketCount];
+    private long _sumMicroseconds;
+
+    /// <summary>The sum of every recorded duration in microseconds, for exporters that report a mean or a histogram's sum
+    /// (Prometheus' <c>_sum</c>); the buckets alone cannot give it.</summary>
+    public long SumMicroseconds => Volatile.Read(ref _sumMicroseconds);
 
     /// <summary>Records one duration given in microseconds.</summary>
     public void Record(long microseconds)
@@ -20,6 +25,10 @@ public sealed class LatencyHistogram
         }
 
         Interlocked.Increment(ref _buckets[bucket]);
+        if (microseconds > 0)
+        {
+            Interlocked.Add(ref _sumMicroseconds, microseconds);
+        }
     }
 
     /// <summary>A consistent-enough copy of the counts for reporting.</summary>

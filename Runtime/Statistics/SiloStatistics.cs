@@ -37,7 +37,10 @@ public sealed class SiloStatistics
                         Math.Round(LatencyHistogram.Percentile(buckets, 0.50), 1),
                         Math.Round(LatencyHistogram.Percentile(buckets, 0.90), 1),
                         Math.Round(LatencyHistogram.Percentile(buckets, 0.99), 1),
-                        buckets)));
+                        buckets)
+                    {
+                        SumMicroseconds = method.Latency.SumMicroseconds,
+                    }));
             }
 
             if (grainClass.Activations == 0 && methods.Count == 0)
@@ -76,4 +79,8 @@ public sealed record GrainTypeStatistics(string GrainType, string GrainClass, lo
 public sealed record MethodCallStatistics(string Interface, string Method, long Calls, long Errors, LatencySummary LatencyMicroseconds);
 
 /// <summary>Latency percentiles in microseconds and the histogram they come from (bucket i counts durations below 2^i µs).</summary>
-public sealed record LatencySummary(double P50, double P90, double P99, long[] Histogram);
+public sealed record LatencySummary(double P50, double P90, double P99, long[] Histogram)
+{
+    /// <summary>The sum of every recorded latency in microseconds (Prometheus' histogram <c>_sum</c>).</summary>
+    public long SumMicroseconds { get; init; }
+}

@@ -1,3 +1,4 @@
+using Lineage.Dashboard.Hosting;
 using Lineage.Grains.Intake;
 using Lineage.Grains.Posts;
 using Lineage.Grains.Similarity;
@@ -44,6 +45,7 @@ public static class SiloApplication
 
             // Sightings carrying a PDQ hash are grouped by the near-duplicate index as they are registered.
             silo.AddNearDuplicateIndex(options => builder.Configuration.GetSection(NearDuplicateIndexOptions.SectionName).Bind(options));
+            silo.AddLineageDashboard(builder.Configuration);
             configureSilo?.Invoke(silo);
         });
 
@@ -58,6 +60,7 @@ public static class SiloApplication
         app.MapIntakeEndpoints();
         app.MapInvestigationEndpoints();
         app.MapSubjectEndpoints();
+        app.MapLineageDashboard();
         app.Lifetime.ApplicationStarted.Register(() => SiloStartupLog.Write(app));
         return app;
     }
