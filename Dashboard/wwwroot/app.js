@@ -215,9 +215,19 @@ function renderSilo(data) {
     ${windowNote(data.rateWindowSeconds)}`;
 }
 
-const lineageTotalsNote = '<p class="muted" id="lineage-totals">Lineage totals (posts, accounts, content items, subjects) are not shown: the storage cannot count grains by type yet, and counting activations would undercount whatever idle collection has deactivated.</p>';
+// Counted from the shared storage by GET /api/lineage/totals (at most every 10 s), so every silo shows the same cluster-wide figures.
+function lineageTotals(totals) {
+  if (!totals) return '<p class="muted" id="lineage-totals">Lineage totals are unavailable: this silo did not answer <code>/api/lineage/totals</code>.</p>';
+  return `<h2>Lineage</h2><div class="cards" id="lineage-totals">
+      ${card('Posts seen', int(totals.posts))}
+      ${card('Accounts', int(totals.accounts))}
+      ${card('Content fingerprints', int(totals.contentFingerprints))}
+      ${card('Subjects', int(totals.subjects))}
+    </div><p class="muted">Whole cluster, counted ${esc(new Date(totals.countedAt).toTimeString().slice(0, 8))} (at most every 10 s).</p>`;
+}
 
-function renderIntake(data) {
+function renderIntake(data, totals) {
+  const lineageTotalsNote = lineageTotals(totals);
   const points = mergeSeries('intake', data.series);
   if (!data.reporting) {
     return `<h2>Intake</h2><p class="empty" id="no-intake">No sightings received since these silos started. Send some with <code>POST /api/lineage/sightings</code> (NDJSON, one sighting per line); accepted and refused counts, refusal reasons and backlog appear here within a second.</p>${lineageTotalsNote}`;
@@ -257,7 +267,7 @@ function route() {
     case 'silos':
       return { nav: 'overview', url: () => `/api/dashboard/silos/${encodeURIComponent(arg ?? '')}?${since('silo:' + arg)}`, render: renderSilo };
     case 'intake':
-      return { nav: 'intake', url: () => `/api/dashboard/intake?${since('intake')}`, render: renderIntake };
+      return { nav: 'intake', url: () => `/api/dashboard/intake?${since('intake')}`, extra: '/api/lineage/totals', render: renderIntake };
     default:
       return { nav: 'overview', url: () => `/api/dashboard/cluster?${since('cluster')}`, render: renderOverview };
   }
@@ -274,8 +284,11 @@ async function poll(mine) {
       view.innerHTML = `<p class="empty">${esc(problem.detail ?? `The silo answered ${response.status}.`)} <a href="#/">Back to the overview.</a></p>`;
     } else {
       const data = await response.json();
+      const extra = current.extra
+        ? await fetch(current.extra, { headers: { accept: 'application/json' } }).then(r => (r.ok ? r.json() : null)).catch(() => null)
+        : null;
       if (mine !== generation) return;
-      view.innerHTML = current.render(data);
+      view.innerHTML = current.render(data, extra);
       view.dataset.loaded = 'true';
     }
     freshness.textContent = 'updated ' + new Date().toTimeString().slice(0, 8);

@@ -21,6 +21,9 @@ internal static class IntakeEndpoints
         endpoints.MapGet("/api/lineage/intake/stats", (IntakeCounters counters) => counters.Snapshot())
             .WithName("IntakeStatistics")
             .WithSummary("This silo's intake totals since it started, refusals counted by field.");
+        endpoints.MapGet("/api/lineage/totals", (LineageTotalsCounter counter, CancellationToken cancellationToken) => counter.GetAsync(cancellationToken))
+            .WithName("LineageTotals")
+            .WithSummary("What the whole lineage holds (shared storage, so the same from every silo): posts seen, accounts, content fingerprints, subjects; counted at most every 10 s.");
         return endpoints;
     }
 

@@ -49,7 +49,7 @@ public static class SiloApplication
             configureSilo?.Invoke(silo);
         });
 
-        builder.Services.AddSingleton<IntakeCounters>().AddSingleton<IntakeDispatcher>();
+        builder.Services.AddSingleton<IntakeCounters>().AddSingleton<IntakeDispatcher>().AddSingleton<LineageTotalsCounter>();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.WriteIndented = false);
         configure?.Invoke(builder);

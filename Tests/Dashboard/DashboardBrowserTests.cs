@@ -114,6 +114,12 @@ public sealed class DashboardBrowserTests
         await page.WaitForSelectorAsync("#reasons");
         Assert.Contains("observedAt", await page.InnerTextAsync("#reasons"));
         Assert.Equal("1", (await page.InnerTextAsync("[data-card='Accepted total'] .value")).Trim());
+
+        // Lineage totals come from the shared storage and are recounted at most every 10 s, so the empty count may be shown first.
+        await Poll.UntilAsync(
+            async () => (await page.InnerTextAsync("[data-card='Posts seen'] .value")).Trim() == "1"
+                && (await page.InnerTextAsync("[data-card='Accounts'] .value")).Trim() == "1",
+            "the lineage totals count the accepted sighting's post and account");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "intake.png"), FullPage = true });
         Assert.Empty(errors);
     }

@@ -36,6 +36,21 @@ public abstract class EdgeStoreContractTests<TStore> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Grains_are_counted_once_per_type_and_relation_however_many_rows_they_have()
+    {
+        await using var store = Open();
+        await store.AppendAsync(new GrainId("account", "a1"), "posts", [Row("p1", ""), Row("p2", "")], Ct);
+        await store.AppendAsync(new GrainId("account", "a2"), "posts", [Row("p3", "")], Ct);
+        await store.AppendAsync(new GrainId("account", "a3"), "links", [Row("s1", "")], Ct);
+        await store.AppendAsync(new GrainId("content", "c1"), "posts", [Row("p1", "")], Ct);
+
+        Assert.Equal(2, await store.CountGrainsAsync("account", "posts", Ct));
+        Assert.Equal(1, await store.CountGrainsAsync("account", "links", Ct));
+        Assert.Equal(1, await store.CountGrainsAsync("content", "posts", Ct));
+        Assert.Equal(0, await store.CountGrainsAsync("subject", "links", Ct));
+    }
+
+    [Fact]
     public async Task Many_callers_appending_the_same_key_at_once_add_it_once()
     {
         await using var store = Open();

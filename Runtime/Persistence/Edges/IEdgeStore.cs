@@ -31,6 +31,10 @@ public interface IEdgeStore
 
     /// <summary>Counts the rows of a relation.</summary>
     ValueTask<long> CountAsync(GrainId grainId, string relation, CancellationToken cancellationToken);
+
+    /// <summary>Counts the grains of <paramref name="grainType"/> that have at least one row in <paramref name="relation"/>: for
+    /// operators' totals, not for hot paths (it scans every row of the type).</summary>
+    ValueTask<long> CountGrainsAsync(string grainType, string relation, CancellationToken cancellationToken);
 }
 
 /// <summary>A row to append: its key, unique within its relation, and its payload.</summary>

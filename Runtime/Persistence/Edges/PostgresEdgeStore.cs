@@ -29,6 +29,8 @@ public sealed class PostgresEdgeStore : IEdgeStore, IAsyncDisposable, IDisposabl
 
     private const string CountSql = "SELECT count(*) FROM lineage_grain_edge WHERE grain_type = $1 AND grain_key = $2 AND relation = $3";
 
+    private const string CountGrainsSql = "SELECT count(DISTINCT grain_key) FROM lineage_grain_edge WHERE grain_type = $1 AND relation = $2";
+
     private readonly string _name;
     private readonly ILogger _logger;
     private readonly NpgsqlDataSource _dataSource;
@@ -135,6 +137,18 @@ public sealed class PostgresEdgeStore : IEdgeStore, IAsyncDisposable, IDisposabl
         EdgeRowCodec.Validate(grainId, relation);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await using var command = Command(CountSql, grainId, relation);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> CountGrainsAsync(string grainType, string relation, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(grainType);
+        ArgumentException.ThrowIfNullOrEmpty(relation);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await using var command = _dataSource.CreateCommand(CountGrainsSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainType, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = relation, NpgsqlDbType = NpgsqlDbType.Text });
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 

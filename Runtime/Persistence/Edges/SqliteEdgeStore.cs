@@ -114,6 +114,14 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
         return Run(session => session.Count(grainId, relation), cancellationToken);
     }
 
+    /// <inheritdoc />
+    public ValueTask<long> CountGrainsAsync(string grainType, string relation, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(grainType);
+        ArgumentException.ThrowIfNullOrEmpty(relation);
+        return Run(session => session.CountGrains(grainType, relation), cancellationToken);
+    }
+
     /// <summary>Commits every append already queued, then closes the database.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -285,6 +293,15 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
         {
             Bind(_count, grainId, relation);
             return Convert.ToInt64(_count.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
+        public long CountGrains(string grainType, string relation)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT count(DISTINCT grain_key) FROM grain_edge WHERE grain_type = $type AND relation = $relation";
+            command.Parameters.AddWithValue("$type", grainType);
+            command.Parameters.AddWithValue("$relation", relation);
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
 
         public void Dispose()
