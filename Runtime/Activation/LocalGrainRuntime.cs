@@ -23,6 +23,9 @@ internal sealed class LocalGrainRuntime : GrainCallDispatcher
     private volatile bool _stopping;
     private volatile bool _crashed;
 
+    /// <summary>Whether <see cref="Crash"/> was called: the silo must look, to its peers, like a process that is gone.</summary>
+    public bool IsCrashed => _crashed;
+
     public LocalGrainRuntime(
         IServiceProvider services,
         IOptions<SiloOptions> options,

@@ -129,6 +129,8 @@ internal sealed class SiloCluster : IIncomingRequestHandler, ILocalSiloDetails, 
 
     public void Deliver(RequestBase request) => _runtime.Forward(request);
 
+    public bool HasCrashed => _runtime.IsCrashed;
+
     public async Task OnMembershipChangedAsync()
     {
         try

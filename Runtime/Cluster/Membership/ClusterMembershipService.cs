@@ -231,8 +231,9 @@ internal sealed class ClusterMembershipService : IAsyncDisposable
             await _connections.PingAsync(target, _options.ProbeTimeout, cancellationToken).ConfigureAwait(false);
             return (target, true, false, string.Empty);
         }
-        catch (Exception exception) when (exception is TimeoutException or SiloUnavailableException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // Any failure is a missed probe: an unexpected error type must not make a dead silo look alive forever.
             return (target, false, exception is SiloUnavailableException, exception.Message);
         }
     }

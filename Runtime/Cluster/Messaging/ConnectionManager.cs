@@ -15,6 +15,10 @@ internal sealed class ConnectionManager(ConnectionFactory factory, TimeProvider 
     private readonly ConcurrentDictionary<SiloAddress, Lazy<Task<SiloConnection>>> _connecting = new();
     private readonly ConcurrentDictionary<SiloAddress, byte> _dead = new();
     private readonly ConcurrentDictionary<SiloConnection, byte> _clients = new();
+
+    // A second connection to a peer (both sides connected at once) replaces the first for new calls; the first keeps serving the
+    // calls already on it, and is kept here so that stopping the silo closes it too.
+    private readonly ConcurrentDictionary<SiloConnection, byte> _replaced = new();
     private volatile bool _disposed;
 
     /// <summary>Open connections, for statistics.</summary>
@@ -69,8 +73,23 @@ internal sealed class ConnectionManager(ConnectionFactory factory, TimeProvider 
             return;
         }
 
-        _connections[peer] = connection;
+        _connections.AddOrUpdate(peer, connection, (silo, previous) =>
+        {
+            if (!ReferenceEquals(previous, connection))
+            {
+                _replaced[previous] = 0;
+                _ = previous.Closed.ContinueWith(_ => _replaced.TryRemove(previous, out var _), TaskScheduler.Default);
+            }
+
+            return connection;
+        });
         _ = ForgetWhenClosedAsync(peer, connection);
+
+        // Disposal may have taken its snapshot between the check above and the add.
+        if (_disposed)
+        {
+            connection.Close("this silo is stopping");
+        }
     }
 
     /// <summary>Closes the connections to a silo that left or was declared dead and refuses new ones; calls waiting on them fail.</summary>
@@ -87,7 +106,7 @@ internal sealed class ConnectionManager(ConnectionFactory factory, TimeProvider 
     public void ReleaseExpired(TimeSpan timeout)
     {
         var now = timeProvider.GetTimestamp();
-        foreach (var connection in _connections.Values.Concat(_clients.Keys))
+        foreach (var connection in _connections.Values.Concat(_clients.Keys).Concat(_replaced.Keys))
         {
             connection.ReleaseExpired(now, timeout);
         }
@@ -97,7 +116,7 @@ internal sealed class ConnectionManager(ConnectionFactory factory, TimeProvider 
     {
         _disposed = true;
         var closing = new List<Task>();
-        foreach (var connection in _connections.Values.Concat(_clients.Keys))
+        foreach (var connection in _connections.Values.Concat(_clients.Keys).Concat(_replaced.Keys))
         {
             connection.Close("this silo is stopping");
             closing.Add(connection.Closed);

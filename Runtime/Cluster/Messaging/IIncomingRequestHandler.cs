@@ -14,6 +14,9 @@ internal interface IIncomingRequestHandler
     /// <summary>Delivers a request read off a connection; its <see cref="RequestBase.ResponseSink"/> is already set.</summary>
     void Deliver(RequestBase request);
 
+    /// <summary>Whether this silo has crashed (in tests, or after a fatal error): its connections must stop answering probes.</summary>
+    bool HasCrashed { get; }
+
     /// <summary>Re-reads the membership table after a peer announced a change; completes once the view is current.</summary>
     Task OnMembershipChangedAsync();
 }

@@ -401,6 +401,13 @@ internal sealed class SiloConnection : IResponseSink
 
                     return true;
                 case MessageKind.Ping:
+                    // A connection that outlived its silo's crash (accepted just as the silo went down) must not vouch for it.
+                    if (_handler is { HasCrashed: true })
+                    {
+                        _closeReason ??= "this silo has crashed";
+                        return false;
+                    }
+
                     _outgoing.Writer.TryWrite(new Outgoing(MessageKind.Pong, correlation, null, null));
                     return true;
                 case MessageKind.MembershipChanged:
