@@ -92,9 +92,17 @@ stop() {
     while read -r pid _ _; do
       kill -TERM "$pid" 2>/dev/null || true
     done < "$dir/pids"
-    # Graceful leave takes as long as handing off and flushing grains; wait for every silo we started.
+    # Graceful leave takes as long as handing off and flushing grains; wait for every silo we started, within a deadline.
+    local deadline=$((SECONDS + 90))
     while read -r pid _ _; do
-      while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+      while kill -0 "$pid" 2>/dev/null; do
+        if [ $SECONDS -ge $deadline ]; then
+          echo "silo $pid did not leave within 90 s; killing it (its peers will detect it by probes)" >&2
+          kill -KILL "$pid" 2>/dev/null || true
+          break
+        fi
+        sleep 0.2
+      done
     done < "$dir/pids"
     : > "$dir/pids"
   fi

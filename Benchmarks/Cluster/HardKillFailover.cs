@@ -61,8 +61,14 @@ internal static class HardKillFailover
             }
         })).ToList();
 
+        var warmUp = Stopwatch.StartNew();
         while (acknowledged.Values.Any(v => v < 20))
         {
+            if (warmUp.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException("The writers did not reach 20 acknowledged writes per grain within 60 s before the kill.");
+            }
+
             await Task.Delay(10);
         }
 

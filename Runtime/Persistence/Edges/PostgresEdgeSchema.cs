@@ -1,8 +1,6 @@
-using System.Globalization;
 using Lineage.Runtime.Persistence.Postgres;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Lineage.Runtime.Persistence.Edges;
 
@@ -39,53 +37,19 @@ internal static class PostgresEdgeSchema
     public static int LatestVersion => Migrations.Length;
 
     /// <summary>Brings the edge schema up to <see cref="LatestVersion"/> and returns it; refuses a newer one.</summary>
-    public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, string storeName, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
+    public static Task<int> MigrateAsync(NpgsqlDataSource dataSource, string storeName, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
     {
         var database = PostgresSchema.Describe(dataSource.ConnectionString);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        while (true)
-        {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(" + MigrationLockKey.ToString(CultureInfo.InvariantCulture) + ")", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection,
-                "CREATE TABLE IF NOT EXISTS lineage_edge_schema_version (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL)",
-                cancellationToken).ConfigureAwait(false);
-            int current;
-            await using (var read = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM lineage_edge_schema_version", connection))
-            {
-                current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            }
-
-            if (current > LatestVersion)
-            {
-                throw new InvalidOperationException(
-                    $"The edge store '{storeName}' in PostgreSQL database '{database}' has edge schema version {current}, but this build of Lineage " +
-                    $"knows versions up to {LatestVersion}. It was written by a newer Lineage: run that version, or point the connection string at another database.");
-            }
-
-            if (current == LatestVersion)
-            {
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return current;
-            }
-
-            var target = current + 1;
-            await ExecuteAsync(connection, Migrations[target - 1], cancellationToken).ConfigureAwait(false);
-            await using (var record = new NpgsqlCommand("INSERT INTO lineage_edge_schema_version (version, applied_at) VALUES ($1, $2)", connection))
-            {
-                record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = target });
-                record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            logger.PostgresEdgeSchemaMigrated(storeName, database, target);
-        }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return PostgresSchema.MigrateStepsAsync(
+            dataSource,
+            MigrationLockKey,
+            "lineage_edge_schema_version",
+            Migrations,
+            timeProvider,
+            current => new InvalidOperationException(
+                $"The edge store '{storeName}' in PostgreSQL database '{database}' has edge schema version {current}, but this build of Lineage " +
+                $"knows versions up to {LatestVersion}. It was written by a newer Lineage: run that version, or point the connection string at another database."),
+            target => logger.PostgresEdgeSchemaMigrated(storeName, database, target),
+            cancellationToken);
     }
 }

@@ -20,10 +20,7 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
 
     private readonly ConcurrentQueue<ReadSession> _readers = new();
     private readonly string _name;
-    private readonly string _writeConnectionString;
-    private readonly string _readConnectionString;
-    private readonly int _busyTimeoutMilliseconds;
-    private readonly string _synchronousPragma;
+    private readonly SqliteDatabaseFile _file;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SqliteEdgeWriter _writer;
@@ -44,37 +41,11 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
         _name = name;
         _logger = logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        var directory = Path.GetFullPath(options.DataDirectory);
-        DatabasePath = Path.Combine(directory, options.FileName);
-        try
-        {
-            Directory.CreateDirectory(directory);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException($"Cannot create the data directory '{directory}' of edge store '{name}': {exception.Message}", exception);
-        }
+        _file = new SqliteDatabaseFile(options, $"edge store '{name}'");
+        DatabasePath = _file.Path;
 
-        _busyTimeoutMilliseconds = (int)options.BusyTimeout.TotalMilliseconds;
-        _synchronousPragma = options.Synchronous == SqliteSynchronousMode.Normal ? "NORMAL" : "FULL";
-        var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
-        _writeConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = timeoutSeconds,
-        }.ToString();
-        _readConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-            DefaultTimeout = timeoutSeconds,
-        }.ToString();
-
-        var connection = OpenWriterConnection(migrate: true);
-        _writer = new SqliteEdgeWriter(connection, () => OpenWriterConnection(migrate: false), _timeProvider);
+        var connection = _file.OpenWriter(c => SqliteEdgeSchema.Migrate(c, DatabasePath, _timeProvider));
+        _writer = new SqliteEdgeWriter(connection, () => _file.OpenWriter(initialize: null), _timeProvider);
         _queue = new GroupCommitQueue(name, _writer, options.MaxBatchSize, options.CommitDelay, _timeProvider, _logger);
         _logger.EdgeStoreOpened(name, DatabasePath, SqliteEdgeSchema.LatestVersion);
     }
@@ -182,46 +153,10 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
 
     private ReadSession OpenReader()
     {
-        var connection = new SqliteConnection(_readConnectionString);
+        var connection = _file.OpenReader();
         try
         {
-            connection.Open();
-            SqliteSchema.Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}"));
             return new ReadSession(connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
-    private SqliteConnection OpenWriterConnection(bool migrate)
-    {
-        var connection = new SqliteConnection(_writeConnectionString);
-        try
-        {
-            connection.Open();
-            SqliteSchema.Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}"));
-            if (migrate)
-            {
-                var journalMode = SqliteSchema.ScalarString(connection, "PRAGMA journal_mode = WAL");
-                if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new InvalidOperationException(
-                        $"The edge store database '{DatabasePath}' could not be switched to WAL journal mode (it reports '{journalMode}').");
-                }
-
-                SqliteEdgeSchema.Migrate(connection, DatabasePath, _timeProvider);
-            }
-
-            SqliteSchema.Execute(connection, "PRAGMA synchronous = " + _synchronousPragma);
-            return connection;
-        }
-        catch (SqliteException exception)
-        {
-            connection.Dispose();
-            throw new InvalidOperationException($"Cannot open the edge store database '{DatabasePath}' of store '{_name}': {exception.Message}", exception);
         }
         catch
         {

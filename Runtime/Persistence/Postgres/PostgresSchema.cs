@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using Microsoft.Extensions.Logging;
@@ -67,35 +68,65 @@ internal static class PostgresSchema
     /// <param name="timeProvider">Clock for the time each step was applied.</param>
     /// <param name="logger">Where applied steps are reported.</param>
     /// <param name="cancellationToken">Abandons the migration (the step in progress rolls back).</param>
-    public static async Task<int> MigrateAsync(
+    public static Task<int> MigrateAsync(
         NpgsqlDataSource dataSource, string owner, TimeProvider timeProvider, ILogger logger, CancellationToken cancellationToken)
     {
         var database = Describe(dataSource.ConnectionString);
+        return MigrateStepsAsync(
+            dataSource,
+            MigrationLockKey,
+            "lineage_schema_version",
+            Migrations,
+            timeProvider,
+            current => new InvalidOperationException(
+                $"The PostgreSQL database '{database}' used by the {owner} has Lineage schema version {current}, but this build of Lineage " +
+                $"knows versions up to {LatestVersion}. It was written by a newer Lineage: run that version, or point the connection string at another database."),
+            target => logger.PostgresMigrated(owner, database, target),
+            cancellationToken);
+    }
+
+    /// <summary>Applies the <paramref name="migrations"/> after the highest version recorded in <paramref name="versionTable"/>, each step
+    /// in its own transaction together with its version row, under the advisory lock <paramref name="lockKey"/> so that processes
+    /// starting together never race; returns the version reached. <paramref name="tooNew"/> makes the error for a database written by a
+    /// newer build; <paramref name="migrated"/> hears of each step applied.</summary>
+    internal static async Task<int> MigrateStepsAsync(
+        NpgsqlDataSource dataSource,
+        long lockKey,
+        string versionTable,
+        IReadOnlyList<string> migrations,
+        TimeProvider timeProvider,
+        Func<int, Exception> tooNew,
+        Action<int> migrated,
+        CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(" + MigrationLockKey + ")", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(" + lockKey.ToString(CultureInfo.InvariantCulture) + ")", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection,
-                "CREATE TABLE IF NOT EXISTS lineage_schema_version (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL)",
+                $"CREATE TABLE IF NOT EXISTS {versionTable} (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL)",
                 cancellationToken).ConfigureAwait(false);
-            var current = await ReadVersionAsync(connection, cancellationToken).ConfigureAwait(false);
-            if (current > LatestVersion)
+            int current;
+            await using (var read = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {versionTable}", connection))
             {
-                throw new InvalidOperationException(
-                    $"The PostgreSQL database '{database}' used by the {owner} has Lineage schema version {current}, but this build of Lineage " +
-                    $"knows versions up to {LatestVersion}. It was written by a newer Lineage: run that version, or point the connection string at another database.");
+                current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             }
 
-            if (current == LatestVersion)
+            if (current > migrations.Count)
+            {
+                throw tooNew(current);
+            }
+
+            if (current == migrations.Count)
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return current;
             }
 
             var target = current + 1;
-            await ExecuteAsync(connection, Migrations[target - 1], cancellationToken).ConfigureAwait(false);
-            await using (var record = new NpgsqlCommand("INSERT INTO lineage_schema_version (version, applied_at) VALUES ($1, $2)", connection))
+            await ExecuteAsync(connection, migrations[target - 1], cancellationToken).ConfigureAwait(false);
+            await using (var record = new NpgsqlCommand($"INSERT INTO {versionTable} (version, applied_at) VALUES ($1, $2)", connection))
             {
                 record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = target });
                 record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = timeProvider.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -103,14 +134,8 @@ internal static class PostgresSchema
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            logger.PostgresMigrated(owner, database, target);
+            migrated(target);
         }
-    }
-
-    private static async Task<int> ReadVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM lineage_schema_version", connection);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data;
-using System.Globalization;
 using Lineage.Runtime.Persistence.GroupCommit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -24,10 +23,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
 
     private readonly ConcurrentQueue<ReadSession> _readers = new();
     private readonly string _name;
-    private readonly string _writeConnectionString;
-    private readonly string _readConnectionString;
-    private readonly int _busyTimeoutMilliseconds;
-    private readonly string _synchronousPragma;
+    private readonly SqliteDatabaseFile _file;
     private readonly ILogger _logger;
     private readonly SqliteStateWriter _writer;
     private readonly GroupCommitQueue _queue;
@@ -48,42 +44,14 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
         _logger = logger ?? NullLogger.Instance;
         timeProvider ??= TimeProvider.System;
 
-        var directory = Path.GetFullPath(options.DataDirectory);
-        DatabasePath = Path.Combine(directory, options.FileName);
-        try
-        {
-            Directory.CreateDirectory(directory);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException($"Cannot create the data directory '{directory}' of grain storage '{name}': {exception.Message}", exception);
-        }
+        _file = new SqliteDatabaseFile(options, $"grain storage '{name}'");
+        DatabasePath = _file.Path;
 
-        _busyTimeoutMilliseconds = (int)options.BusyTimeout.TotalMilliseconds;
-        _synchronousPragma = options.Synchronous == SqliteSynchronousMode.Normal ? "NORMAL" : "FULL";
-
-        // Pooling is off because this class keeps its own connections open for its whole life. Microsoft.Data.Sqlite also retries a
-        // busy file for the command timeout, so that is kept in step with BusyTimeout (it counts in whole seconds; 0 would mean forever).
-        var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
-        _writeConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = timeoutSeconds,
-        }.ToString();
-        _readConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-            DefaultTimeout = timeoutSeconds,
-        }.ToString();
-
-        var connection = OpenWriterConnection(initialize: true, timeProvider, out var schemaVersion);
-        _writer = new SqliteStateWriter(connection, () => OpenWriterConnection(initialize: false, timeProvider, out _), timeProvider);
+        var schemaVersion = 0;
+        var connection = _file.OpenWriter(c => schemaVersion = SqliteSchema.Migrate(c, DatabasePath, timeProvider, _logger, _name));
+        _writer = new SqliteStateWriter(connection, () => _file.OpenWriter(initialize: null), timeProvider);
         _queue = new GroupCommitQueue(name, _writer, options.MaxBatchSize, options.CommitDelay, timeProvider, _logger);
-        _logger.SqliteOpened(name, DatabasePath, schemaVersion, _synchronousPragma);
+        _logger.SqliteOpened(name, DatabasePath, schemaVersion, _file.SynchronousMode);
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -168,47 +136,6 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
     }
 
-    private SqliteConnection OpenWriterConnection(bool initialize, TimeProvider timeProvider, out int schemaVersion)
-    {
-        var connection = new SqliteConnection(_writeConnectionString);
-        try
-        {
-            connection.Open();
-            SqliteSchema.Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}"));
-            schemaVersion = 0;
-            if (initialize)
-            {
-                SqliteSchema.EnsureLineageDatabase(connection, DatabasePath);
-
-                // WAL: readers never block the writer nor it them, and a commit appends to one file instead of rewriting pages twice.
-                var journalMode = SqliteSchema.ScalarString(connection, "PRAGMA journal_mode = WAL");
-                if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new InvalidOperationException(
-                        $"The grain storage database '{DatabasePath}' could not be switched to WAL journal mode (it reports '{journalMode}'); " +
-                        "the file system may not support the shared memory WAL needs.");
-                }
-
-                schemaVersion = SqliteSchema.Migrate(connection, DatabasePath, timeProvider, _logger, _name);
-            }
-
-            // synchronous is a per-connection setting, so every writer connection sets it, not just the first.
-            SqliteSchema.Execute(connection, "PRAGMA synchronous = " + _synchronousPragma);
-            return connection;
-        }
-        catch (SqliteException exception)
-        {
-            connection.Dispose();
-            throw new InvalidOperationException(
-                $"Cannot open the grain storage database '{DatabasePath}' of storage '{_name}': {exception.Message}", exception);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
     private ReadSession RentReader()
     {
         if (_readers.TryDequeue(out var session))
@@ -216,11 +143,9 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
             return session;
         }
 
-        var connection = new SqliteConnection(_readConnectionString);
+        var connection = _file.OpenReader();
         try
         {
-            connection.Open();
-            SqliteSchema.Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}"));
             return new ReadSession(connection);
         }
         catch

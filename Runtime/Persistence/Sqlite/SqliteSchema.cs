@@ -71,42 +71,56 @@ internal static class SqliteSchema
     }
 
     /// <summary>Brings the schema up to <see cref="LatestVersion"/> and returns it; refuses a schema newer than this build knows.</summary>
-    public static int Migrate(SqliteConnection connection, string path, TimeProvider timeProvider, ILogger logger, string storageName)
+    public static int Migrate(SqliteConnection connection, string path, TimeProvider timeProvider, ILogger logger, string storageName) =>
+        MigrateSteps(
+            connection,
+            "schema_version",
+            Migrations,
+            timeProvider,
+            current => new InvalidOperationException(
+                $"The grain storage database '{path}' has schema version {current}, but this build of Lineage knows versions up to {LatestVersion}. " +
+                "It was written by a newer Lineage: run that version, or point the storage at another file."),
+            target => logger.SqliteMigrated(storageName, path, target));
+
+    /// <summary>Applies the <paramref name="migrations"/> after the highest version recorded in <paramref name="versionTable"/>, each step
+    /// in its own transaction together with its version row, and returns the version reached. <paramref name="tooNew"/> makes the
+    /// error for a file written by a newer build; <paramref name="migrated"/> hears of each step applied.</summary>
+    /// <remarks>Several processes may open one file at once: the version is read again under the write lock, so a step another
+    /// process applied meanwhile is not applied twice.</remarks>
+    internal static int MigrateSteps(
+        SqliteConnection connection, string versionTable, IReadOnlyList<string> migrations, TimeProvider timeProvider, Func<int, Exception> tooNew, Action<int>? migrated)
     {
         while (true)
         {
-            var current = ReadVersion(connection);
-            if (current > LatestVersion)
+            var current = ReadVersion(connection, versionTable);
+            if (current > migrations.Count)
             {
-                throw new InvalidOperationException(
-                    $"The grain storage database '{path}' has schema version {current}, but this build of Lineage knows versions up to {LatestVersion}. " +
-                    "It was written by a newer Lineage: run that version, or point the storage at another file.");
+                throw tooNew(current);
             }
 
-            if (current == LatestVersion)
+            if (current == migrations.Count)
             {
                 return current;
             }
 
+            var target = current + 1;
+            var applied = false;
             Execute(connection, "BEGIN IMMEDIATE");
             try
             {
-                // Read again under the write lock: another process may have migrated while this one waited for the lock.
-                if (ReadVersion(connection) == current)
+                if (ReadVersion(connection, versionTable) == current)
                 {
-                    var target = current + 1;
-                    Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)");
-                    Execute(connection, Migrations[target - 1]);
+                    Execute(connection, $"CREATE TABLE IF NOT EXISTS {versionTable} (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)");
+                    Execute(connection, migrations[target - 1]);
                     Execute(connection, string.Create(CultureInfo.InvariantCulture,
-                        $"INSERT INTO schema_version (version, applied_at) VALUES ({target}, {timeProvider.GetUtcNow().ToUnixTimeMilliseconds()})"));
+                        $"INSERT INTO {versionTable} (version, applied_at) VALUES ({target}, {timeProvider.GetUtcNow().ToUnixTimeMilliseconds()})"));
+
+                    // Marks a new file as Lineage's, whichever store created it, so that the others recognise it.
                     Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA application_id = {ApplicationId}"));
-                    Execute(connection, "COMMIT");
-                    logger.SqliteMigrated(storageName, path, target);
+                    applied = true;
                 }
-                else
-                {
-                    Execute(connection, "COMMIT");
-                }
+
+                Execute(connection, "COMMIT");
             }
             catch
             {
@@ -117,14 +131,22 @@ internal static class SqliteSchema
 
                 throw;
             }
+
+            if (applied)
+            {
+                migrated?.Invoke(target);
+            }
         }
     }
 
     /// <summary>The highest applied migration; 0 for a new file.</summary>
-    public static int ReadVersion(SqliteConnection connection)
+    public static int ReadVersion(SqliteConnection connection) => ReadVersion(connection, "schema_version");
+
+    /// <summary>The highest version recorded in <paramref name="versionTable"/>; 0 when the table does not exist yet.</summary>
+    internal static int ReadVersion(SqliteConnection connection, string versionTable)
     {
-        var hasTable = ScalarInt64(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'") > 0;
-        return hasTable ? (int)ScalarInt64(connection, "SELECT coalesce(max(version), 0) FROM schema_version") : 0;
+        var hasTable = ScalarInt64(connection, $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{versionTable}'") > 0;
+        return hasTable ? (int)ScalarInt64(connection, $"SELECT coalesce(max(version), 0) FROM {versionTable}") : 0;
     }
 
     public static void Execute(SqliteConnection connection, string sql)
