@@ -23,16 +23,16 @@ internal static class NearDuplicateIndexBenchmark
         var hashes = Argument(args, "--hashes", 1_000_000);
         var seconds = Argument(args, "--seconds", 10);
         var callers = Argument(args, "--callers", 8);
-        var ranges = Argument(args, "--ranges", 4);
+        var partitions = Argument(args, "--partitions", new NearDuplicateIndexOptions().Partitions);
         var directory = Directory.CreateTempSubdirectory("lineage-pdq-index-");
-        var options = new NearDuplicateIndexOptions { RangesPerSlot = ranges };
+        var options = new NearDuplicateIndexOptions { Partitions = partitions };
         void Configure(SiloBuilder silo) => silo
             .AddSqliteGrainStorage(configure: o => o.DataDirectory = directory.FullName)
-            .AddNearDuplicateIndex(o => o.RangesPerSlot = ranges);
+            .AddNearDuplicateIndex(o => o.Partitions = partitions);
         try
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"# Near-duplicate index: {hashes:N0} hashes, {16 * ranges} partitions, threshold {options.Threshold}, {Environment.ProcessorCount} cores"));
+                $"# Near-duplicate index: {hashes:N0} hashes, {partitions} partitions, threshold {options.Threshold}, {Environment.ProcessorCount} cores"));
             Console.WriteLine();
             var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
             List<PdqHash> planted;
@@ -62,10 +62,15 @@ internal static class NearDuplicateIndexBenchmark
                 silo.Configure(o => o.RequestTimeout = TimeSpan.FromMinutes(30));
             });
             var reload = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, 16).SelectMany(slot => Enumerable.Range(0, ranges).Select(range =>
-                restarted.Grains.GetGrain<INearDuplicatePartitionGrain>(new NearDuplicatePartitionKey(slot, range, ranges).ToString()).Count())));
+            var heapBeforeReload = GC.GetTotalMemory(forceFullCollection: true);
+            await Task.WhenAll(NearDuplicatePartitionKey.All(partitions)
+                .Select(key => restarted.Grains.GetGrain<INearDuplicatePartitionGrain>(key.ToString()).Count()));
+            reload.Stop();
+            var reloadedHeap = GC.GetTotalMemory(forceFullCollection: true) - heapBeforeReload;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"- restart: all partitions reloaded from storage in {reload.Elapsed.TotalSeconds:0.0} s"));
+                $"- restart: all partitions reloaded from storage in {reload.Elapsed.TotalSeconds:0.0} s; heap held {reloadedHeap / 1e9:0.00} GB ({(double)reloadedHeap / hashes:0} B per hash), working set {Environment.WorkingSet / 1e9:0.00} GB"));
+            var reopened = new NearDuplicateIndex(restarted.Grains, Options.Create(options));
+            await LookupsAsync(reopened, planted, callers, TimeSpan.FromSeconds(seconds), print: true);
         }
         finally
         {

@@ -7,10 +7,10 @@ namespace Lineage.Grains.Similarity;
 /// <summary>The near-duplicate index of PDQ hashes across its partition grains: adds a hash with what it belongs to, and finds every
 /// indexed hash within the threshold, with distances and owners.</summary>
 /// <remarks>
-/// <para>Multi-index hashing: a hash is stored in 16 partitions, one per 16-bit slot, chosen by that slot's value. A search asks, for each
-/// slot, the partitions holding values within ⌊threshold/16⌋ bits of the query's slot value; by the pigeonhole principle every hash
-/// within the threshold shares at least one slot that close, so the union of the partitions' answers (each verified by full distance)
-/// is exact. Partitions are grains, so the index spreads over the cluster with them.</para>
+/// <para>Each hash is stored in one partition, chosen from the whole hash; a search asks every partition, which finds its matches with
+/// multi-index hashing over the 16 slots of 16 bits (by the pigeonhole principle every hash within the threshold has a slot within
+/// ⌊threshold/16⌋ bits of the query's, so probing those values and verifying full distances is exact). Partitions are grains, so the
+/// index spreads over the cluster with them.</para>
 /// <para>Stateless: any silo, grain or client with a grain factory can use one; all state lives in the grains.</para>
 /// </remarks>
 public sealed class NearDuplicateIndex
@@ -81,62 +81,47 @@ public sealed class NearDuplicateIndex
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threshold);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 63);
-        var radius = SlotProbes.RadiusFor(threshold);
-        var masks = SlotProbes.Masks(radius);
         ulong[] words = [query.W0, query.W1, query.W2, query.W3];
-        var calls = new List<Task<HashDistance[]>>();
-        var ranges = new HashSet<int>();
-        for (var slot = 0; slot < PdqHash.SlotCount; slot++)
+        var answers = await Task.WhenAll(NearDuplicatePartitionKey.All(_options.Partitions)
+            .Select(key => _grains.GetGrain<INearDuplicatePartitionGrain>(key.ToString()).Match(words, threshold)));
+
+        // Each hash is in one partition and each partition reports it once, so the answers are disjoint.
+        var found = new List<(PdqHash Hash, int Distance)>();
+        foreach (var answer in answers)
         {
-            // Only the partitions that hold some probed value of this slot are asked.
-            ranges.Clear();
-            var value = query.GetSlot(slot);
-            foreach (var mask in masks)
-            {
-                var key = NearDuplicatePartitionKey.For(slot, (ushort)(value ^ mask), _options.RangesPerSlot);
-                if (ranges.Add(key.Range))
-                {
-                    calls.Add(_grains.GetGrain<INearDuplicatePartitionGrain>(key.ToString()).Match(words, threshold, radius));
-                }
-            }
+            found.AddRange(answer.Select(match => (new PdqHash(match.W0, match.W1, match.W2, match.W3), match.Distance)));
         }
 
-        var seen = new Dictionary<PdqHash, int>();
-        foreach (var answer in await Task.WhenAll(calls))
-        {
-            foreach (var match in answer)
-            {
-                seen[new PdqHash(match.W0, match.W1, match.W2, match.W3)] = match.Distance;
-            }
-        }
-
-        return [.. seen.Select(pair => (pair.Key, pair.Value)).OrderBy(pair => pair.Value).ThenBy(pair => pair.Key.ToString(), StringComparer.Ordinal)];
+        found.Sort(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : CompareHex(a.Hash, b.Hash));
+        return found;
     }
 
-    /// <summary>Puts hashes into all 16 of their partitions, batched per partition; returns once every partition holds them durably.</summary>
+    /// <summary>Puts hashes into their partitions, one call per partition; returns once every partition holds them durably.</summary>
     /// <remarks>Owners are not recorded: this is the bulk path for hashes whose owners are kept elsewhere, and the second half of
     /// <see cref="IndexAsync"/>.</remarks>
     public async Task AddHashesAsync(IReadOnlyList<PdqHash> hashes)
     {
         ArgumentNullException.ThrowIfNull(hashes);
-        var batches = new Dictionary<NearDuplicatePartitionKey, List<ulong>>();
+        var batches = new Dictionary<int, List<ulong>>();
         foreach (var hash in hashes)
         {
-            for (var slot = 0; slot < PdqHash.SlotCount; slot++)
+            var key = NearDuplicatePartitionKey.For(hash, _options.Partitions);
+            if (!batches.TryGetValue(key.Index, out var batch))
             {
-                var key = NearDuplicatePartitionKey.For(slot, hash.GetSlot(slot), _options.RangesPerSlot);
-                if (!batches.TryGetValue(key, out var batch))
-                {
-                    batch = [];
-                    batches[key] = batch;
-                }
-
-                batch.AddRange([hash.W0, hash.W1, hash.W2, hash.W3]);
+                batch = [];
+                batches[key.Index] = batch;
             }
+
+            batch.AddRange([hash.W0, hash.W1, hash.W2, hash.W3]);
         }
 
-        await Task.WhenAll(batches.Select(pair => _grains.GetGrain<INearDuplicatePartitionGrain>(pair.Key.ToString()).Add([.. pair.Value])));
+        await Task.WhenAll(batches.Select(pair =>
+            _grains.GetGrain<INearDuplicatePartitionGrain>(new NearDuplicatePartitionKey(pair.Key, _options.Partitions).ToString()).Add([.. pair.Value])));
     }
+
+    /// <summary>The order of the hexadecimal forms, without making them: the words are in hex order and compare as unsigned numbers.</summary>
+    private static int CompareHex(in PdqHash a, in PdqHash b) =>
+        a.W0 != b.W0 ? a.W0.CompareTo(b.W0) : a.W1 != b.W1 ? a.W1.CompareTo(b.W1) : a.W2 != b.W2 ? a.W2.CompareTo(b.W2) : a.W3.CompareTo(b.W3);
 
     private string BelowFloor(int quality) => $"quality {quality} is below the floor of {_options.QualityFloor}";
 

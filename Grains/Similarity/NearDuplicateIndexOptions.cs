@@ -13,10 +13,11 @@ public sealed class NearDuplicateIndexOptions
     /// <summary>Hashes with a quality below this are neither indexed nor searched for (they match too much noise). Default: 50.</summary>
     public int QualityFloor { get; set; } = 50;
 
-    /// <summary>How many partitions (grains) share the 65,536 values of each of the 16 slots, so the index has 16 × this many
-    /// partitions; a power of two from 1 to 1,024. Fixed for the life of the data: the partitions' keys include it, so changing it
-    /// starts an empty index. Default: 4 (64 partitions).</summary>
-    public int RangesPerSlot { get; set; } = 4;
+    /// <summary>How many partitions (grains) share the hashes, 1–1,024; each hash is in one, and a search asks all of them. More
+    /// partitions spread the index over more silos, but each adds a fixed cost to every search (its 16 × 17 bucket probes at threshold
+    /// 31) and about 13 MB of bucket tables once active. Fixed for the life of the data: the partitions' keys include it, so changing it
+    /// starts an empty index. Default: 8.</summary>
+    public int Partitions { get; set; } = 8;
 
     /// <summary>Hashes per stored segment of a partition (32 bytes each). A partition rewrites at most its last, partly filled segment
     /// when it adds, so this bounds the bytes written per add. Default: 1,024 (32 KB).</summary>
@@ -38,9 +39,9 @@ public sealed class NearDuplicateIndexOptions
             throw new ArgumentOutOfRangeException(nameof(QualityFloor), QualityFloor, "The quality floor must be between 0 and 100.");
         }
 
-        if (RangesPerSlot is < 1 or > 1024 || (RangesPerSlot & (RangesPerSlot - 1)) != 0)
+        if (Partitions is < 1 or > NearDuplicatePartitionKey.MaxCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(RangesPerSlot), RangesPerSlot, "Ranges per slot must be a power of two from 1 to 1024.");
+            throw new ArgumentOutOfRangeException(nameof(Partitions), Partitions, $"The number of partitions must be between 1 and {NearDuplicatePartitionKey.MaxCount}.");
         }
 
         if (SegmentCapacity is < 1 or > 1 << 20)

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace Lineage.Grains.Similarity;
 
-/// <summary>A partition of the near-duplicate index: its hashes in memory for search, and in an append-only segment log for restarts.</summary>
+/// <summary>A partition of the near-duplicate index: its share of the hashes in memory with their multi-index tables (see
+/// <see cref="PartitionTable"/>), and in an append-only segment log for restarts.</summary>
 /// <remarks>Reentrant so that searches never wait behind a commit and concurrent adds share one write (see <see cref="SegmentLog"/>);
 /// the in-memory table is changed only between awaits, so a search sees each add whole. A hash becomes visible to searches as soon as
 /// its add has run, slightly before its write is acknowledged; if the write fails the activation is dropped, so memory never keeps a
@@ -18,7 +19,7 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
     private const int HashBytes = 32;
 
     private readonly Dictionary<int, ushort[]> _masks = [];
-    private HashBuckets? _buckets;
+    private PartitionTable? _table;
     private SegmentLog? _log;
     private Task _loaded = Task.CompletedTask;
 
@@ -29,27 +30,22 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
     /// table; a call whose deadline passes while it waits fails with the runtime's timeout, as any slow call does.</remarks>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = NearDuplicatePartitionKey.Parse(GetPrimaryKeyString());
+        _ = NearDuplicatePartitionKey.Parse(GetPrimaryKeyString());
         var settings = options.Value;
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(settings.StorageName);
-        _buckets = new HashBuckets(key);
+        _table = new PartitionTable();
         _log = new SegmentLog(storage, GrainId, "segment-", HashBytes, settings.SegmentCapacity);
-        _loaded = LoadAsync(_buckets, _log);
+        _loaded = LoadAsync(_table, _log);
         return Task.CompletedTask;
     }
 
-    private async Task LoadAsync(HashBuckets buckets, SegmentLog log)
+    private async Task LoadAsync(PartitionTable table, SegmentLog log)
     {
         try
         {
             // Not the activation's token: it only bounds OnActivateAsync, which has long returned.
-            await log.LoadAsync(records =>
-            {
-                foreach (var hash in MemoryMarshal.Cast<byte, PdqHash>(records.Span))
-                {
-                    buckets.AddKnownNew(hash);
-                }
-            }, CancellationToken.None);
+            await log.LoadAsync(records => table.AppendUnindexed(MemoryMarshal.Cast<byte, PdqHash>(records.Span)), CancellationToken.None);
+            table.IndexAppended();
         }
         catch
         {
@@ -69,13 +65,13 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
         }
 
         await _loaded;
-        var buckets = _buckets!;
+        var table = _table!;
         var log = _log!;
         var hashes = MemoryMarshal.Cast<ulong, PdqHash>(hashWords.AsSpan());
         var added = 0;
         foreach (var hash in hashes)
         {
-            if (buckets.Add(hash))
+            if (table.Add(hash))
             {
                 // Little-endian words on every platform .NET runs this project on; the log is read back the same way.
                 log.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<PdqHash>(in hash)));
@@ -97,7 +93,7 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
     }
 
     /// <inheritdoc />
-    public async Task<HashDistance[]> Match(ulong[] queryWords, int threshold, int radius)
+    public async Task<HashDistance[]> Match(ulong[] queryWords, int threshold)
     {
         ArgumentNullException.ThrowIfNull(queryWords);
         if (queryWords.Length != 4)
@@ -105,8 +101,9 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
             throw new ArgumentException($"A query is one hash of four words; got {queryWords.Length} words.", nameof(queryWords));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(radius);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(radius, 4);
+        ArgumentOutOfRangeException.ThrowIfNegative(threshold);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 63);
+        var radius = SlotProbes.RadiusFor(threshold);
         if (!_masks.TryGetValue(radius, out var masks))
         {
             masks = SlotProbes.Masks(radius);
@@ -115,7 +112,7 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
 
         await _loaded;
         var matches = new List<HashDistance>();
-        _buckets!.Match(new PdqHash(queryWords[0], queryWords[1], queryWords[2], queryWords[3]), threshold, masks, matches);
+        _table!.Match(new PdqHash(queryWords[0], queryWords[1], queryWords[2], queryWords[3]), threshold, masks, matches);
         return [.. matches];
     }
 
@@ -123,6 +120,6 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
     public async Task<long> Count()
     {
         await _loaded;
-        return _buckets!.Count;
+        return _table!.Count;
     }
 }

@@ -1,38 +1,44 @@
 using System.Globalization;
+using Lineage.Media.Pdq;
 
 namespace Lineage.Grains.Similarity;
 
-/// <summary>Which partition grain holds the hashes whose slot <see cref="Slot"/> has values in range <see cref="Range"/> of
-/// <see cref="Ranges"/> equal ranges.</summary>
-public readonly record struct NearDuplicatePartitionKey(int Slot, int Range, int Ranges)
+/// <summary>Which partition grain holds a hash: partition <see cref="Index"/> of <see cref="Count"/>, chosen from the whole hash.</summary>
+public readonly record struct NearDuplicatePartitionKey(int Index, int Count)
 {
-    /// <summary>The partition of slot <paramref name="slot"/> that holds slot value <paramref name="value"/>.</summary>
-    public static NearDuplicatePartitionKey For(int slot, ushort value, int ranges) => new(slot, value * ranges >> 16, ranges);
+    /// <summary>Largest number of partitions.</summary>
+    public const int MaxCount = 1024;
 
-    /// <summary>First slot value of the range.</summary>
-    public int First => (Range << 16) / Ranges;
+    /// <summary>The partition of <paramref name="count"/> that holds <paramref name="hash"/>.</summary>
+    /// <remarks>A multiplicative mix of all four words, so partitions fill evenly whatever the hashes' bit patterns; near-duplicates land
+    /// in different partitions, which is fine because a search asks every partition. Part of the stored data's layout: never change it.</remarks>
+    public static NearDuplicatePartitionKey For(in PdqHash hash, int count)
+    {
+        var mixed = (hash.W0 ^ (hash.W1 * 0x9E3779B97F4A7C15UL) ^ (hash.W2 * 0xC2B2AE3D27D4EB4FUL) ^ (hash.W3 * 0x165667B19E3779F9UL))
+            * 0xFF51AFD7ED558CCDUL;
+        return new NearDuplicatePartitionKey((int)(((mixed >> 32) * (ulong)count) >> 32), count);
+    }
 
-    /// <summary>Number of slot values in the range.</summary>
-    public int Length => 65536 / Ranges;
+    /// <summary>Every partition of an index of <paramref name="count"/>.</summary>
+    public static IEnumerable<NearDuplicatePartitionKey> All(int count) =>
+        Enumerable.Range(0, count).Select(index => new NearDuplicatePartitionKey(index, count));
 
-    /// <summary>The grain key, e.g. <c>07-2of4</c>.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Slot:00}-{Range}of{Ranges}");
+    /// <summary>The grain key, e.g. <c>3of8</c>.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Index}of{Count}");
 
     /// <summary>Parses a grain key made by <see cref="ToString"/>.</summary>
     /// <exception cref="FormatException">The key is not of that form or its numbers are out of range.</exception>
     public static NearDuplicatePartitionKey Parse(string key)
     {
-        var dash = key.IndexOf('-', StringComparison.Ordinal);
         var of = key.IndexOf("of", StringComparison.Ordinal);
-        if (dash < 1 || of < dash + 2
-            || !int.TryParse(key.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var slot)
-            || !int.TryParse(key.AsSpan(dash + 1, of - dash - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var range)
-            || !int.TryParse(key.AsSpan(of + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var ranges)
-            || slot > 15 || ranges is < 1 or > 1024 || (ranges & (ranges - 1)) != 0 || range >= ranges)
+        if (of < 1
+            || !int.TryParse(key.AsSpan(0, of), NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            || !int.TryParse(key.AsSpan(of + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            || count is < 1 or > MaxCount || index >= count)
         {
-            throw new FormatException($"'{key}' is not a near-duplicate partition key (expected slot-RANGEofRANGES, e.g. 07-2of4).");
+            throw new FormatException($"'{key}' is not a near-duplicate partition key (expected INDEXofCOUNT with INDEX < COUNT ≤ {MaxCount}, e.g. 3of8).");
         }
 
-        return new NearDuplicatePartitionKey(slot, range, ranges);
+        return new NearDuplicatePartitionKey(index, count);
     }
 }

@@ -12,16 +12,16 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
     private static readonly PdqHash Base = PdqHash.Parse("d8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b22");
 
     [Theory]
-    [InlineData(31, 4)]
+    [InlineData(31, 8)]
     [InlineData(31, 1)]
-    [InlineData(10, 4)]
+    [InlineData(10, 8)]
     [InlineData(47, 2)]
-    [InlineData(63, 8)]
-    public async Task Search_equals_brute_force_on_the_reference_haystack_and_needles(int threshold, int ranges)
+    [InlineData(63, 3)]
+    public async Task Search_equals_brute_force_on_the_reference_haystack_and_needles(int threshold, int partitions)
     {
         var haystack = ReadHashes("haystack.txt");
         var needles = ReadHashes("needles.txt");
-        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex(o => o.RangesPerSlot = ranges));
+        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex(o => o.Partitions = partitions));
         var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
         await index.AddHashesAsync(haystack);
 
@@ -41,7 +41,7 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"threshold {threshold}, {ranges} ranges per slot: {needles.Count} needles, {haystack.Count} haystack hashes, {total} matches"));
+            $"threshold {threshold}, {partitions} partitions: {needles.Count} needles, {haystack.Count} haystack hashes, {total} matches"));
         Assert.True(total > 0, "the reference needles should match something, or the comparison proves nothing");
     }
 
@@ -95,7 +95,7 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
     [Fact]
     public async Task Adding_the_same_owner_or_hash_again_changes_nothing()
     {
-        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex(o => o.RangesPerSlot = 1));
+        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex(o => o.Partitions = 1));
         var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
         var owner = new PdqOwner("sha256:a", "x/1");
 
@@ -105,9 +105,7 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
 
         var match = Assert.Single((await index.MatchAsync(Base, 90)).Matches);
         Assert.Equal([owner], match.Owners);
-        var counts = await Task.WhenAll(Enumerable.Range(0, 16).Select(slot =>
-            silo.GrainFactory.GetGrain<INearDuplicatePartitionGrain>(new NearDuplicatePartitionKey(slot, 0, 1).ToString()).Count()));
-        Assert.All(counts, count => Assert.Equal(1, count));
+        Assert.Equal(1, await silo.GrainFactory.GetGrain<INearDuplicatePartitionGrain>(new NearDuplicatePartitionKey(0, 1).ToString()).Count());
     }
 
     [Fact]
@@ -119,7 +117,7 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
         var near = Flip(hashes[42], 1, 2, 3, 100, 101);
         Action<Lineage.Runtime.Hosting.SiloBuilder> configure = s => s.AddNearDuplicateIndex(o =>
         {
-            o.RangesPerSlot = 2;
+            o.Partitions = 2;
             o.SegmentCapacity = 7; // many full segments and a partly filled tail per partition
         });
 
@@ -141,9 +139,10 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
         var found = await reopened.MatchAsync(hashes[42], 100);
         Assert.Equal([(hashes[42].ToString(), 0), (near.ToString(), 5)], found.Matches.Select(m => (m.Hash, m.Distance)));
         Assert.Equal([new PdqOwner("sha256:n", "p/1")], found.Matches[1].Owners);
-        var counts = await Task.WhenAll(Enumerable.Range(0, 16).SelectMany(slot => Enumerable.Range(0, 2).Select(range =>
-            restarted.GrainFactory.GetGrain<INearDuplicatePartitionGrain>(new NearDuplicatePartitionKey(slot, range, 2).ToString()).Count())));
-        Assert.Equal(16 * 301, counts.Sum());
+        var counts = await Task.WhenAll(NearDuplicatePartitionKey.All(2).Select(key =>
+            restarted.GrainFactory.GetGrain<INearDuplicatePartitionGrain>(key.ToString()).Count()));
+        Assert.Equal(301, counts.Sum());
+        Assert.All(counts, count => Assert.InRange(count, 100, 201)); // the hashes spread over both partitions
         foreach (var hash in hashes.Take(50))
         {
             Assert.Equal(hash, (await reopened.FindHashesAsync(hash, 0)).Single().Hash);
@@ -155,9 +154,12 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new NearDuplicateIndexOptions { Threshold = 64 }.Validate());
         Assert.Equal(nameof(NearDuplicateIndexOptions.Threshold), error.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new NearDuplicateIndexOptions { RangesPerSlot = 3 }.Validate());
-        Assert.Throws<FormatException>(() => NearDuplicatePartitionKey.Parse("16-0of4"));
-        Assert.Equal(new NearDuplicatePartitionKey(7, 2, 4), NearDuplicatePartitionKey.Parse("07-2of4"));
+        Assert.Equal(nameof(NearDuplicateIndexOptions.Partitions),
+            Assert.Throws<ArgumentOutOfRangeException>(() => new NearDuplicateIndexOptions { Partitions = 0 }.Validate()).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NearDuplicateIndexOptions { Partitions = 1025 }.Validate());
+        Assert.Throws<FormatException>(() => NearDuplicatePartitionKey.Parse("8of8"));
+        Assert.Throws<FormatException>(() => NearDuplicatePartitionKey.Parse("07-2of4"));
+        Assert.Equal(new NearDuplicatePartitionKey(3, 8), NearDuplicatePartitionKey.Parse("3of8"));
     }
 
     private static List<PdqHash> ReadHashes(string file) =>
