@@ -40,6 +40,9 @@ switch (command)
     case "pdq-index":
         await Lineage.Benchmarks.Media.NearDuplicateIndexBenchmark.RunAsync(rest);
         break;
+    case "pdq-table":
+        Lineage.Benchmarks.Media.PartitionTableBenchmark.Run(rest);
+        break;
     case "lineage-intake":
         await Lineage.Benchmarks.Domain.IntakeBenchmark.RunAsync(rest);
         break;
@@ -60,9 +63,11 @@ switch (command)
               cluster-calls [s]   calls/s between two silo processes with 1, 64 and 256 callers, and latency at half the 64-caller rate
               cluster-failover [n]  SIGKILL of a silo process: time to the first successful call to its grains, acknowledged writes lost
               pdq-hash [seconds]  PDQ hashes/s of 1-megapixel JPEGs, decoding excluded and included
-              pdq-index [--hashes N --seconds S --callers C]
+              pdq-index [--hashes N --seconds S --callers C --partitions P]
                                   near-duplicate lookups/s and memory with N indexed hashes (synthetic, planted near-duplicates)
-              lineage-intake --file F.ndjson [--batch N --parallel N --silo-args "..."]
+              pdq-table [--hashes N --partitions P --queries Q]
+                                  the in-memory search of the index's partition tables alone, one thread, no grains or storage
+              lineage-intake --file F.ndjson [--batch N --parallel N --limit N --pdq-every K --silo-args "..."]
                                   sightings/s and peak memory of a silo process ingesting F over HTTP, then trace of the largest tree warm and cold
               reshare-cost [count] time per block of reshares of one post, first block versus the block at count
               dashboard-overhead [s] [rounds]  calls/s with nobody watching versus the dashboard polled once a second

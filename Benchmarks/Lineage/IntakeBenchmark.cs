@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Lineage.Media.Pdq;
 
 namespace Lineage.Benchmarks.Domain;
 
@@ -20,10 +21,12 @@ internal static class IntakeBenchmark
         var siloDll = Path.GetFullPath(Arg(args, "--silo") ?? Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Silo", "bin", "Release", "net10.0", "Lineage.Silo.dll"));
         var batch = int.Parse(Arg(args, "--batch") ?? "5000", CultureInfo.InvariantCulture);
         var parallel = int.Parse(Arg(args, "--parallel") ?? "4", CultureInfo.InvariantCulture);
+        var limit = int.Parse(Arg(args, "--limit") ?? int.MaxValue.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        var pdqEvery = int.Parse(Arg(args, "--pdq-every") ?? "0", CultureInfo.InvariantCulture);
         var extra = Arg(args, "--silo-args")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
         var dataDirectory = Path.Combine(Path.GetTempPath(), "lineage-intake-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        Console.WriteLine($"silo {siloDll}, data {dataDirectory}, batches of {batch}, {parallel} in flight, extra silo args: {string.Join(' ', extra)}");
+        Console.WriteLine($"silo {siloDll}, data {dataDirectory}, batches of {batch}, {parallel} in flight, at most {limit:N0} sightings, pdq on every {pdqEvery}th (0: none), extra silo args: {string.Join(' ', extra)}");
         try
         {
             var (treeId, treeSize) = LargestTree(file);
@@ -35,7 +38,7 @@ internal static class IntakeBenchmark
                 var clock = Stopwatch.StartNew();
                 using var slots = new SemaphoreSlim(parallel);
                 var inFlight = new List<Task>();
-                foreach (var body in Batches(file, batch))
+                foreach (var body in Batches(file, batch, limit, pdqEvery))
                 {
                     await slots.WaitAsync();
                     inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
@@ -125,13 +128,30 @@ internal static class IntakeBenchmark
         return (largest.Key[(largest.Key.LastIndexOf('/') + 1)..], largest.Value);
     }
 
-    private static IEnumerable<byte[]> Batches(string file, int size)
+    /// <summary>The file's sightings in NDJSON batches; with <paramref name="pdqEvery"/> &gt; 0, every such sighting also carries a
+    /// synthetic PDQ hash of quality 90 — random, except that every tenth is a near-duplicate (≤ 24 bits flipped) of an earlier one,
+    /// so the near-duplicate grouping does real joins.</summary>
+    private static IEnumerable<byte[]> Batches(string file, int size, int limit, int pdqEvery)
     {
         var builder = new StringBuilder();
         var lines = 0;
-        foreach (var line in File.ReadLines(file))
+        var total = 0;
+        var random = new Random(20251123);
+        var hashes = new List<PdqHash>();
+        foreach (var line in File.ReadLines(file).Take(limit))
         {
-            builder.Append(line).Append('\n');
+            total++;
+            if (pdqEvery > 0 && total % pdqEvery == 0 && line.EndsWith('}'))
+            {
+                var hash = hashes.Count > 0 && random.Next(10) == 0 ? NearHash(hashes[random.Next(hashes.Count)], random) : RandomHash(random);
+                hashes.Add(hash);
+                builder.Append(line.AsSpan(0, line.Length - 1)).Append(",\"pdq\":\"").Append(hash.ToString()).Append("\",\"pdqQuality\":90}\n");
+            }
+            else
+            {
+                builder.Append(line).Append('\n');
+            }
+
             if (++lines == size)
             {
                 yield return Encoding.UTF8.GetBytes(builder.ToString());
@@ -144,6 +164,22 @@ internal static class IntakeBenchmark
         {
             yield return Encoding.UTF8.GetBytes(builder.ToString());
         }
+    }
+
+    private static PdqHash RandomHash(Random random) =>
+        new((ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63), (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63),
+            (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63), (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63));
+
+    private static PdqHash NearHash(PdqHash hash, Random random)
+    {
+        Span<ulong> words = [hash.W0, hash.W1, hash.W2, hash.W3];
+        for (var flips = random.Next(1, 25); flips > 0; flips--)
+        {
+            var bit = random.Next(256);
+            words[bit / 64] ^= 1UL << (bit % 64);
+        }
+
+        return new PdqHash(words[0], words[1], words[2], words[3]);
     }
 
     private static string? Arg(string[] args, string name)

@@ -79,6 +79,8 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
             }
         }
 
+        table.Maintain();
+
         try
         {
             await log.FlushAsync();

@@ -8,6 +8,7 @@ namespace Lineage.Grains.Similarity;
 /// <remarks>
 /// <para>Memory per hash: 32 bytes for the hash and 16 × 16 bytes of entries (plus a quarter of growth room at most), about 300 bytes,
 /// where storing the full hash in every slot's table costs 512 — and nothing per hash for the collector to trace.</para>
+/// <para>Not thread-safe: one activation's turns use it, one at a time.</para>
 /// <para>Hashes live in chunks of 65,536 (2 MB each) so the store grows without copying and without one huge array.</para>
 /// </remarks>
 internal sealed class PartitionTable
@@ -15,9 +16,15 @@ internal sealed class PartitionTable
     private const int ChunkBits = 16;
     private const int ChunkMask = (1 << ChunkBits) - 1;
     private const int FirstChunkLength = 1 << 10;
+    private const int RepackFrom = 1 << 16;
 
     private readonly SlotTable[] _slots = new SlotTable[PdqHash.SlotCount];
     private PdqHash[][] _chunks = [];
+    private SlotEntry[]?[] _probeBuckets = [];
+    private int[] _probeCounts = [];
+    private int _touched;
+    private int _packedAt;
+    private int _repacking = -1;
     private int _count;
     private int _indexed;
 
@@ -53,6 +60,27 @@ internal sealed class PartitionTable
 
         _indexed = _count;
         return true;
+    }
+
+    /// <summary>Does one step of upkeep, if any is due: after the table has doubled since it was last packed (from 65,536 hashes on),
+    /// repacks one slot's table per call, so the work (about 50 ms per slot at a million hashes) is spread over 16 calls rather than
+    /// stalling one.</summary>
+    public void Maintain()
+    {
+        if (_repacking < 0 && _count >= RepackFrom && _count >= 2L * _packedAt)
+        {
+            _repacking = 0;
+        }
+
+        if (_repacking >= 0)
+        {
+            _slots[_repacking++].Repack();
+            if (_repacking == _slots.Length)
+            {
+                _repacking = -1;
+                _packedAt = _count;
+            }
+        }
     }
 
     /// <summary>Stores hashes read back from the partition's own log, which holds each once, without indexing them yet; call
@@ -92,6 +120,7 @@ internal sealed class PartitionTable
         }
 
         _indexed = _count;
+        _packedAt = _count;
     }
 
     /// <summary>Adds to <paramref name="matches"/> every held hash within <paramref name="threshold"/> of <paramref name="query"/>, each
@@ -100,18 +129,53 @@ internal sealed class PartitionTable
     {
         EnsureIndexed();
         var radius = BitOperations.PopCount((uint)masks[^1]);
-        for (var slot = 0; slot < _slots.Length; slot++)
+        var probes = PdqHash.SlotCount * masks.Length;
+        if (_probeBuckets.Length < probes)
+        {
+            _probeBuckets = new SlotEntry[]?[probes];
+            _probeCounts = new int[probes];
+        }
+
+        // First every bucket of every probe, then their entries: each bucket is a cache miss (two, with its array), and gathering them
+        // in one loop of independent loads lets the processor wait for many at once. Scanning as they come made a partition's 272
+        // probes cost more than its whole scan at 10 M hashes.
+        var buckets = _probeBuckets;
+        var counts = _probeCounts;
+        var touched = 0;
+        for (int slot = 0, probe = 0; slot < _slots.Length; slot++)
         {
             var table = _slots[slot];
             var value = query.GetSlot(slot);
-            var probe = SlotEntry.For(query, slot, 0);
             foreach (var mask in masks)
             {
+                var bucket = table.Bucket((ushort)(value ^ mask), out counts[probe]);
+                buckets[probe++] = bucket;
+
+                // Reading the first entry here starts its miss alongside the others' (a prefetch without unsafe code).
+                touched ^= bucket is { Length: > 0 } ? bucket[0].Id : 0;
+            }
+        }
+
+        _touched = touched;
+
+        for (int slot = 0, probe = 0; slot < _slots.Length; slot++)
+        {
+            var filter = SlotEntry.For(query, slot, 0);
+            foreach (var mask in masks)
+            {
+                var bucket = buckets[probe];
+                var count = counts[probe];
+                buckets[probe++] = null;
+                if (bucket is null)
+                {
+                    continue;
+                }
+
                 // The slot's own bits already differ in popcount(mask) places, and the filter bits are outside them.
                 var budget = threshold - BitOperations.PopCount(mask);
-                foreach (ref readonly var entry in table[(ushort)(value ^ mask)])
+                foreach (ref readonly var entry in bucket.AsSpan(0, count))
                 {
-                    if (entry.PartialDistanceTo(probe) > budget)
+                    if (entry.PartialDistanceTo(filter) > budget)
                     {
                         continue;
                     }

@@ -60,6 +60,36 @@ public sealed class PartitionTableTests
     }
 
     [Fact]
+    public void Repacking_a_grown_table_keeps_every_hash_findable()
+    {
+        var random = new Random(9);
+        var table = new PartitionTable();
+        var hashes = Enumerable.Range(0, 140_000).Select(_ => RandomHash(random)).ToArray();
+        foreach (var chunk in hashes.Chunk(1_000))
+        {
+            foreach (var hash in chunk)
+            {
+                table.Add(hash);
+            }
+
+            table.Maintain(); // past 65,536 and again past 131,072 hashes, one slot per call is repacked
+        }
+
+        var masks = SlotProbes.Masks(1);
+        foreach (var hash in hashes.Where((_, i) => i % 7_000 == 0))
+        {
+            var query = Flip(hash, random, 25);
+            var matches = new List<HashDistance>();
+            table.Match(query, 31, masks, matches);
+            var expected = hashes.Where(h => h.DistanceTo(query) <= 31).ToArray();
+            Assert.Equal(expected, matches.Select(m => new PdqHash(m.W0, m.W1, m.W2, m.W3)));
+        }
+
+        Assert.False(table.Add(hashes[123_456]));
+        Assert.Equal(hashes.Length, table.Count);
+    }
+
+    [Fact]
     public void Searching_before_reloaded_hashes_are_indexed_is_refused_rather_than_answered_from_part_of_the_table()
     {
         var table = new PartitionTable();
