@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Lineage.Benchmarks.Media;
 using Lineage.Media.Pdq;
 
 namespace Lineage.Benchmarks.Domain;
@@ -17,13 +18,13 @@ internal static class IntakeBenchmark
 
     public static async Task RunAsync(string[] args)
     {
-        var file = Arg(args, "--file") ?? throw new ArgumentException("--file FILE.ndjson is required (make it with: lineage convert-cascades twitter15_16_trees.tar.gz -o FILE)");
-        var siloDll = Path.GetFullPath(Arg(args, "--silo") ?? Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Silo", "bin", "Release", "net10.0", "Lineage.Silo.dll"));
-        var batch = int.Parse(Arg(args, "--batch") ?? "5000", CultureInfo.InvariantCulture);
-        var parallel = int.Parse(Arg(args, "--parallel") ?? "4", CultureInfo.InvariantCulture);
-        var limit = int.Parse(Arg(args, "--limit") ?? int.MaxValue.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        var pdqEvery = int.Parse(Arg(args, "--pdq-every") ?? "0", CultureInfo.InvariantCulture);
-        var extra = Arg(args, "--silo-args")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var file = BenchmarkArguments.Text(args, "--file") ?? throw new ArgumentException("--file FILE.ndjson is required (make it with: lineage convert-cascades twitter15_16_trees.tar.gz -o FILE)");
+        var siloDll = Path.GetFullPath(BenchmarkArguments.Text(args, "--silo") ?? Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Silo", "bin", "Release", "net10.0", "Lineage.Silo.dll"));
+        var batch = BenchmarkArguments.Integer(args, "--batch", 5000);
+        var parallel = BenchmarkArguments.Integer(args, "--parallel", 4);
+        var limit = BenchmarkArguments.Integer(args, "--limit", int.MaxValue);
+        var pdqEvery = BenchmarkArguments.Integer(args, "--pdq-every", 0);
+        var extra = BenchmarkArguments.Text(args, "--silo-args")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
         var dataDirectory = Path.Combine(Path.GetTempPath(), "lineage-intake-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         Console.WriteLine($"silo {siloDll}, data {dataDirectory}, batches of {batch}, {parallel} in flight, at most {limit:N0} sightings, pdq on every {pdqEvery}th (0: none), extra silo args: {string.Join(' ', extra)}");
@@ -143,7 +144,7 @@ internal static class IntakeBenchmark
             total++;
             if (pdqEvery > 0 && total % pdqEvery == 0 && line.EndsWith('}'))
             {
-                var hash = hashes.Count > 0 && random.Next(10) == 0 ? NearHash(hashes[random.Next(hashes.Count)], random) : RandomHash(random);
+                var hash = hashes.Count > 0 && random.Next(10) == 0 ? SyntheticHashes.Flip(hashes[random.Next(hashes.Count)], random, random.Next(1, 25)) : SyntheticHashes.Random(random);
                 hashes.Add(hash);
                 builder.Append(line.AsSpan(0, line.Length - 1)).Append(",\"pdq\":\"").Append(hash.ToString()).Append("\",\"pdqQuality\":90}\n");
             }
@@ -164,28 +165,6 @@ internal static class IntakeBenchmark
         {
             yield return Encoding.UTF8.GetBytes(builder.ToString());
         }
-    }
-
-    private static PdqHash RandomHash(Random random) =>
-        new((ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63), (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63),
-            (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63), (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63));
-
-    private static PdqHash NearHash(PdqHash hash, Random random)
-    {
-        Span<ulong> words = [hash.W0, hash.W1, hash.W2, hash.W3];
-        for (var flips = random.Next(1, 25); flips > 0; flips--)
-        {
-            var bit = random.Next(256);
-            words[bit / 64] ^= 1UL << (bit % 64);
-        }
-
-        return new PdqHash(words[0], words[1], words[2], words[3]);
-    }
-
-    private static string? Arg(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     /// <summary>The real silo, started as its own process on a free loopback port.</summary>

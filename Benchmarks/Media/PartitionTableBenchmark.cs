@@ -11,9 +11,9 @@ internal static class PartitionTableBenchmark
 {
     public static void Run(string[] args)
     {
-        var hashes = Argument(args, "--hashes", 10_000_000);
-        var partitions = Argument(args, "--partitions", new NearDuplicateIndexOptions().Partitions);
-        var queries = Argument(args, "--queries", 2_000);
+        var hashes = BenchmarkArguments.Integer(args, "--hashes", 10_000_000);
+        var partitions = BenchmarkArguments.Integer(args, "--partitions", new NearDuplicateIndexOptions().Partitions);
+        var queries = BenchmarkArguments.Integer(args, "--queries", 2_000);
         var random = new Random(20251123);
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var tables = Enumerable.Range(0, partitions).Select(_ => new PartitionTable()).ToArray();
@@ -21,7 +21,7 @@ internal static class PartitionTableBenchmark
         var load = Stopwatch.StartNew();
         for (var i = 0; i < hashes; i++)
         {
-            var hash = RandomHash(random);
+            var hash = SyntheticHashes.Random(random);
             var table = tables[NearDuplicatePartitionKey.For(hash, partitions).Index];
             table.Add(hash);
             if (i % 5_000 == 0)
@@ -47,7 +47,7 @@ internal static class PartitionTableBenchmark
             var watch = Stopwatch.StartNew();
             for (var q = 0; q < queries; q++)
             {
-                var query = Flip(stored[random.Next(stored.Length)], random, 20);
+                var query = SyntheticHashes.Flip(stored[random.Next(stored.Length)], random, 20);
                 foreach (var table in tables)
                 {
                     matches.Clear();
@@ -60,27 +60,5 @@ internal static class PartitionTableBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"- {watch.Elapsed.TotalMicroseconds / queries:0} µs per query on one thread ({queries / watch.Elapsed.TotalSeconds:N0}/s), {(double)found / queries:0.00} matches per query"));
         }
-    }
-
-    private static PdqHash RandomHash(Random random) =>
-        new((ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63), (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63),
-            (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63), (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63));
-
-    private static PdqHash Flip(PdqHash hash, Random random, int bits)
-    {
-        Span<ulong> words = [hash.W0, hash.W1, hash.W2, hash.W3];
-        for (var i = 0; i < bits; i++)
-        {
-            var bit = random.Next(256);
-            words[bit / 64] ^= 1UL << (bit % 64);
-        }
-
-        return new PdqHash(words[0], words[1], words[2], words[3]);
-    }
-
-    private static int Argument(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

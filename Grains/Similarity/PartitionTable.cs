@@ -62,12 +62,12 @@ internal sealed class PartitionTable
         return true;
     }
 
-    /// <summary>Does one step of upkeep, if any is due: after the table has doubled since it was last packed (from 65,536 hashes on),
-    /// repacks one slot's table per call, so the work (about 50 ms per slot at a million hashes) is spread over 16 calls rather than
-    /// stalling one.</summary>
+    /// <summary>Does one step of upkeep, if any is due: once the table has grown by a quarter since it was last packed (from 65,536
+    /// hashes on), repacks one slot's table per call, so the work (tens of milliseconds per slot at millions of hashes) is spread over 16
+    /// calls rather than stalling one. Packed buckets get a quarter of room, so until the next repack most grow in place.</summary>
     public void Maintain()
     {
-        if (_repacking < 0 && _count >= RepackFrom && _count >= 2L * _packedAt)
+        if (_repacking < 0 && _count >= RepackFrom && _count >= _packedAt + (_packedAt / 4))
         {
             _repacking = 0;
         }

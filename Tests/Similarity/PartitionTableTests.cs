@@ -72,7 +72,7 @@ public sealed class PartitionTableTests
                 table.Add(hash);
             }
 
-            table.Maintain(); // past 65,536 and again past 131,072 hashes, one slot per call is repacked
+            table.Maintain(); // from 65,536 hashes, after each quarter of growth, one slot per call is repacked
         }
 
         var masks = SlotProbes.Masks(1);
