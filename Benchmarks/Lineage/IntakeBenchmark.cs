@@ -30,7 +30,7 @@ internal static class IntakeBenchmark
         Console.WriteLine($"silo {siloDll}, data {dataDirectory}, batches of {batch}, {parallel} in flight, at most {limit:N0} sightings, pdq on every {pdqEvery}th (0: none), extra silo args: {string.Join(' ', extra)}");
         try
         {
-            var (treeId, treeSize) = LargestTree(file);
+            var (treeId, treeSize) = LargestTree(file, limit);
             long records = 0, accepted = 0, duplicates = 0, refused = 0;
             double seconds;
             long peakKb;
@@ -108,11 +108,12 @@ internal static class IntakeBenchmark
         return sorted[sorted.Length / 2];
     }
 
-    /// <summary>The tree (by source reference) with the most sightings, and its size; its root post id is the tree id.</summary>
-    private static (string TreeId, int Size) LargestTree(string file)
+    /// <summary>The tree (by source reference) with the most sightings among the first <paramref name="limit"/>, and its size; its root
+    /// post id is the tree id.</summary>
+    private static (string TreeId, int Size) LargestTree(string file, int limit)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines(file))
+        foreach (var line in File.ReadLines(file).Take(limit))
         {
             var at = line.IndexOf("\"sourceRef\":\"", StringComparison.Ordinal);
             if (at < 0)
