@@ -14,4 +14,10 @@ public static class Relations
 
     /// <summary>Subject → link decisions; account → subject link decisions.</summary>
     public const string Links = "links";
+
+    /// <summary>PDQ hash → its owners (keyed by post key and content fingerprint, see <c>PdqOwner</c>).</summary>
+    public const string Owners = "owners";
+
+    /// <summary>PDQ hash → the hashes recorded as linked under it in its near-duplicate group (keyed by hash).</summary>
+    public const string GroupMembers = "members";
 }

@@ -40,9 +40,12 @@ public interface IPdqHashGrain : IGrainWithStringKey
 /// was new.</summary>
 public sealed record PdqHashRegistration(bool Indexed, bool NewOwner);
 
-/// <summary>The quality of a hash (the best seen) and the owners it was seen with, in the order they arrived.</summary>
-public sealed record PdqHashOwners(int Quality, IReadOnlyList<PdqOwner> Owners);
+/// <summary>The quality of a hash (the best seen) and the owners it was seen with, in post-key order: the first 1,000, with
+/// <paramref name="MoreOwners"/> true when there are more.</summary>
+public sealed record PdqHashOwners(int Quality, IReadOnlyList<PdqOwner> Owners, bool MoreOwners = false);
 
-/// <summary>A hash in its near-duplicate group: the hash it is linked under (null for the representative), its quality and owners, and
-/// the hashes recorded as linked under it (some may have linked elsewhere: a reader keeps only those whose parent is this hash).</summary>
-public sealed record PdqGroupNode(string? Parent, int Quality, IReadOnlyList<PdqOwner> Owners, IReadOnlyList<string> Members);
+/// <summary>A hash in its near-duplicate group: the hash it is linked under (null for the representative), its quality and owners (the
+/// first 1,000), and the hashes recorded as linked under it (some may have linked elsewhere: a reader keeps only those whose parent is
+/// this hash; the first 100,000), each with whether more were left out.</summary>
+public sealed record PdqGroupNode(
+    string? Parent, int Quality, IReadOnlyList<PdqOwner> Owners, IReadOnlyList<string> Members, bool MoreOwners = false, bool MoreMembers = false);

@@ -109,6 +109,9 @@ public sealed class NearDuplicateGroups(IGrainFactory grains)
                 }
 
                 members.Add(new NearDuplicateGroupHash(hashes[i], nodes[i].Quality, nodes[i].Owners));
+
+                // A representative with more recorded members than one node reads cannot be read whole.
+                truncated |= nodes[i].MoreMembers;
                 foreach (var member in nodes[i].Members)
                 {
                     if (!next.TryGetValue(member, out var parents))

@@ -1,33 +1,60 @@
 using Lineage.Runtime;
 using Lineage.Runtime.Persistence;
+using Lineage.Runtime.Persistence.Edges;
 
 namespace Lineage.Grains.Similarity;
 
 /// <summary>One distinct PDQ hash and the owners (content item, post) it was seen with.</summary>
 /// <remarks>The index partitions hold bare hashes, so that ten million of them fit in memory; what each belongs to lives here and is
-/// read only for the few hashes a search returns.</remarks>
-public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<PdqHashState> state) : Grain, IPdqHashGrain
+/// read only for the few hashes a search returns. Owners and group members are edge rows, not lists in the state: a picture reposted
+/// by thousands of accounts adds one row per post instead of rewriting a list that grows with every repost.</remarks>
+public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<PdqHashState> state, IEdgeStore edges) : Grain, IPdqHashGrain
 {
+    /// <summary>Most owners a read returns (the first in post-key order); the rest are counted as more.</summary>
+    public const int OwnersListed = 1_000;
+
+    /// <summary>Most group members a node reads; beyond it the node says its members were cut short.</summary>
+    public const int MembersRead = 100_000;
+
+    private const char OwnerKeySeparator = '\n';
+
+    private KeyCache? _owners;
+    private KeyCache? _members;
+
     /// <inheritdoc />
     public async Task<PdqHashRegistration> AddOwner(PdqOwner owner, int quality)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentException.ThrowIfNullOrWhiteSpace(owner.ContentFingerprint);
         ArgumentException.ThrowIfNullOrWhiteSpace(owner.PostKey);
-        var current = state.State;
-        var newOwner = !current.Owners.Contains(owner);
-        if (newOwner || quality > current.Quality)
+        if (owner.PostKey.Contains(OwnerKeySeparator, StringComparison.Ordinal) || owner.ContentFingerprint.Contains(OwnerKeySeparator, StringComparison.Ordinal))
         {
-            if (newOwner)
-            {
-                current.Owners.Add(owner);
-            }
-
-            current.Quality = Math.Max(current.Quality, quality);
-            await state.WriteStateAsync();
+            throw new ArgumentException("An owner's post key and content fingerprint cannot contain a line break.", nameof(owner));
         }
 
-        return new PdqHashRegistration(current.Indexed, newOwner);
+        var key = owner.PostKey + OwnerKeySeparator + owner.ContentFingerprint;
+        var newOwner = await edges.AppendAsync(GrainId, Relations.Owners, [new EdgeRow(key, ReadOnlyMemory<byte>.Empty)], CancellationToken.None) > 0;
+        if (newOwner)
+        {
+            _owners?.Added(key);
+        }
+
+        if (quality > state.State.Quality)
+        {
+            var previous = state.State.Quality;
+            state.State.Quality = quality;
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                state.State.Quality = previous;
+                throw;
+            }
+        }
+
+        return new PdqHashRegistration(state.State.Indexed, newOwner);
     }
 
     /// <inheritdoc />
@@ -41,7 +68,11 @@ public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<
     }
 
     /// <inheritdoc />
-    public Task<PdqHashOwners> GetOwners() => Task.FromResult(new PdqHashOwners(state.State.Quality, [.. state.State.Owners]));
+    public async Task<PdqHashOwners> GetOwners()
+    {
+        var owners = await OwnersAsync();
+        return new PdqHashOwners(state.State.Quality, Owners(owners), owners.More);
+    }
 
     /// <inheritdoc />
     public Task<string?> GetGroupParent() => Task.FromResult(state.State.GroupParent);
@@ -50,21 +81,9 @@ public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<
     public async Task AddGroupMember(string memberHash)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(memberHash);
-        var members = state.State.GroupMembers;
-        var at = members.BinarySearch(memberHash, StringComparer.Ordinal);
-        if (at < 0)
+        if (await edges.AppendAsync(GrainId, Relations.GroupMembers, [new EdgeRow(memberHash, ReadOnlyMemory<byte>.Empty)], CancellationToken.None) > 0)
         {
-            members.Insert(~at, memberHash);
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                // Memory must not list a member that storage lost; the caller's retry records it again.
-                members.Remove(memberHash);
-                throw;
-            }
+            _members?.Added(memberHash);
         }
     }
 
@@ -100,6 +119,81 @@ public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<
     }
 
     /// <inheritdoc />
-    public Task<PdqGroupNode> GetGroupNode() => Task.FromResult(
-        new PdqGroupNode(state.State.GroupParent, state.State.Quality, [.. state.State.Owners], [.. state.State.GroupMembers]));
+    public async Task<PdqGroupNode> GetGroupNode()
+    {
+        var owners = await OwnersAsync();
+        _members ??= await KeyCache.LoadAsync(edges, GrainId, Relations.GroupMembers, MembersRead);
+        return new PdqGroupNode(state.State.GroupParent, state.State.Quality, Owners(owners), [.. _members.Keys], owners.More, _members.More);
+    }
+
+    private async Task<KeyCache> OwnersAsync() => _owners ??= await KeyCache.LoadAsync(edges, GrainId, Relations.Owners, OwnersListed);
+
+    private static PdqOwner[] Owners(KeyCache owners)
+    {
+        var result = new PdqOwner[owners.Keys.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var key = owners.Keys[i];
+            var separator = key.IndexOf(OwnerKeySeparator, StringComparison.Ordinal);
+            result[i] = new PdqOwner(key[(separator + 1)..], key[..separator]);
+        }
+
+        return result;
+    }
+
+    /// <summary>The first keys of a relation in key order, kept in memory once read and updated by this activation's own appends.</summary>
+    private sealed class KeyCache(List<string> keys, int limit, bool more)
+    {
+        public List<string> Keys { get; } = keys;
+
+        /// <summary>Whether the relation holds keys beyond <see cref="Keys"/>.</summary>
+        public bool More { get; private set; } = more;
+
+        public static async Task<KeyCache> LoadAsync(IEdgeStore edges, GrainId grainId, string relation, int limit)
+        {
+            var keys = new List<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await edges.ReadAsync(grainId, relation, cursor, Math.Min(limit + 1 - keys.Count, 10_000), CancellationToken.None);
+                keys.AddRange(page.Rows.Select(r => r.Key));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null && keys.Count <= limit);
+
+            var more = keys.Count > limit;
+            if (more)
+            {
+                keys.RemoveRange(limit, keys.Count - limit);
+            }
+
+            return new KeyCache(keys, limit, more);
+        }
+
+        /// <summary>Records a key this activation appended (new to the relation).</summary>
+        public void Added(string key)
+        {
+            // Keys compare as UTF-8 bytes in the store; ordinal order of the strings agrees for the keys used here (no surrogates).
+            var at = Keys.BinarySearch(key, StringComparer.Ordinal);
+            if (at >= 0)
+            {
+                return;
+            }
+
+            if (~at < limit)
+            {
+                Keys.Insert(~at, key);
+            }
+
+            if (Keys.Count > limit)
+            {
+                Keys.RemoveAt(Keys.Count - 1);
+                More = true;
+            }
+            else if (~at >= limit)
+            {
+                More = true;
+            }
+        }
+    }
 }

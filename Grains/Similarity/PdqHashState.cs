@@ -1,6 +1,6 @@
 namespace Lineage.Grains.Similarity;
 
-/// <summary>Stored state of a <see cref="PdqHashGrain"/>.</summary>
+/// <summary>Stored state of a <see cref="PdqHashGrain"/>: fixed-size; its growing lists (owners, group members) are edge rows.</summary>
 public sealed class PdqHashState
 {
     /// <summary>The best quality this hash was registered with.</summary>
@@ -9,12 +9,6 @@ public sealed class PdqHashState
     /// <summary>Whether every index partition holds the hash durably.</summary>
     public bool Indexed { get; set; }
 
-    /// <summary>Owners in arrival order, without duplicates.</summary>
-    public List<PdqOwner> Owners { get; set; } = [];
-
     /// <summary>The smaller hash of the same near-duplicate group this one is linked under; null for the group's representative.</summary>
     public string? GroupParent { get; set; }
-
-    /// <summary>Hashes recorded as linked under this one, in ordinal order, without duplicates.</summary>
-    public List<string> GroupMembers { get; set; } = [];
 }

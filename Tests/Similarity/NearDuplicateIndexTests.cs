@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lineage.Grains.Similarity;
 using Lineage.Media.Pdq;
+using Lineage.Runtime.Hosting;
 using Lineage.Tests.Infrastructure;
 using Lineage.Tests.Media;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,7 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
     {
         var haystack = ReadHashes("haystack.txt");
         var needles = ReadHashes("needles.txt");
-        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex(o => o.Partitions = partitions));
+        await using var silo = await TestSilo.StartAsync(silo: s => s.AddSqliteEdgeStore().AddNearDuplicateIndex(o => o.Partitions = partitions));
         var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
         await index.AddHashesAsync(haystack);
 
@@ -48,7 +49,7 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
     [Fact]
     public async Task A_newly_banked_hash_is_matched_against_everything_already_indexed_with_owners_and_distances()
     {
-        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex());
+        await using var silo = await TestSilo.StartAsync(silo: s => s.AddSqliteEdgeStore().AddNearDuplicateIndex());
         var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
         var reencoded = Flip(Base, 0, 8, 16);
         var cropped = Flip(Base, Enumerable.Range(0, 28).Select(i => i * 8).ToArray());
@@ -79,7 +80,7 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
     [Fact]
     public async Task Hashes_below_the_quality_floor_are_neither_indexed_nor_searched()
     {
-        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex(o => o.QualityFloor = 50));
+        await using var silo = await TestSilo.StartAsync(silo: s => s.AddSqliteEdgeStore().AddNearDuplicateIndex(o => o.QualityFloor = 50));
         var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
 
         var refused = await index.IndexAsync(Base, 49, new PdqOwner("sha256:a", "x/1"));
@@ -95,7 +96,7 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
     [Fact]
     public async Task Adding_the_same_owner_or_hash_again_changes_nothing()
     {
-        await using var silo = await TestSilo.StartAsync(silo: s => s.AddNearDuplicateIndex(o => o.Partitions = 1));
+        await using var silo = await TestSilo.StartAsync(silo: s => s.AddSqliteEdgeStore().AddNearDuplicateIndex(o => o.Partitions = 1));
         var index = silo.Services.GetRequiredService<NearDuplicateIndex>();
         var owner = new PdqOwner("sha256:a", "x/1");
 
@@ -109,13 +110,43 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_hash_reposted_by_more_than_a_thousand_posts_keeps_every_owner_and_lists_the_first_thousand_in_post_order()
+    {
+        using var directory = new TempDirectory();
+        Action<Lineage.Runtime.Hosting.SiloBuilder> configure = s => s.AddSqliteEdgeStore().AddNearDuplicateIndex();
+        var owners = Enumerable.Range(0, PdqHashGrain.OwnersListed + 5)
+            .Select(i => new PdqOwner("sha256:" + (i % 3), string.Create(CultureInfo.InvariantCulture, $"x/{i:00000}"))).ToArray();
+        await using (var silo = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: configure))
+        {
+            var grain = silo.GrainFactory.GetGrain<IPdqHashGrain>(Base.ToString());
+            var first = await grain.GetOwners(); // loads the (empty) list, which the adds below must keep up to date
+            Assert.Empty(first.Owners);
+            foreach (var owner in owners.Reverse())
+            {
+                Assert.True((await grain.AddOwner(owner, 80)).NewOwner);
+            }
+
+            Assert.False((await grain.AddOwner(owners[7], 80)).NewOwner);
+            var listed = await grain.GetOwners();
+            Assert.Equal(owners.Take(PdqHashGrain.OwnersListed), listed.Owners);
+            Assert.True(listed.MoreOwners);
+        }
+
+        await using var restarted = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: configure);
+        var reread = await restarted.GrainFactory.GetGrain<IPdqHashGrain>(Base.ToString()).GetOwners();
+        Assert.Equal(owners.Take(PdqHashGrain.OwnersListed), reread.Owners);
+        Assert.True(reread.MoreOwners);
+        Assert.Equal(80, reread.Quality);
+    }
+
+    [Fact]
     public async Task Indexed_hashes_and_owners_survive_a_silo_restart()
     {
         using var directory = new TempDirectory();
         var random = new Random(11);
         var hashes = Enumerable.Range(0, 300).Select(_ => RandomHash(random)).ToArray();
         var near = Flip(hashes[42], 1, 2, 3, 100, 101);
-        Action<Lineage.Runtime.Hosting.SiloBuilder> configure = s => s.AddNearDuplicateIndex(o =>
+        Action<Lineage.Runtime.Hosting.SiloBuilder> configure = s => s.AddSqliteEdgeStore().AddNearDuplicateIndex(o =>
         {
             o.Partitions = 2;
             o.SegmentCapacity = 7; // many full segments and a partly filled tail per partition

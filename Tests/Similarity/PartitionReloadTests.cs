@@ -1,5 +1,6 @@
 using Lineage.Grains.Similarity;
 using Lineage.Media.Pdq;
+using Lineage.Runtime.Hosting;
 using Lineage.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,7 +18,7 @@ public sealed class PartitionReloadTests
         var hashes = Enumerable.Range(0, 1500).Select(_ => RandomHash(random)).ToArray();
 
         // One partition, one hash per segment: 1,500 storage reads to come back.
-        Action<Lineage.Runtime.Hosting.SiloBuilder> configure = s => s.AddNearDuplicateIndex(o =>
+        Action<Lineage.Runtime.Hosting.SiloBuilder> configure = s => s.AddSqliteEdgeStore().AddNearDuplicateIndex(o =>
         {
             o.Partitions = 1;
             o.SegmentCapacity = 1;
