@@ -108,7 +108,7 @@ public sealed class NearDuplicateGroups(IGrainFactory grains)
                     continue;
                 }
 
-                members.Add(new NearDuplicateGroupHash(hashes[i], nodes[i].Quality, nodes[i].Owners));
+                members.Add(new NearDuplicateGroupHash(hashes[i], nodes[i].Quality, nodes[i].Owners, nodes[i].MoreOwners));
 
                 // A representative with more recorded members than one node reads cannot be read whole.
                 truncated |= nodes[i].MoreMembers;
@@ -135,5 +135,6 @@ public sealed class NearDuplicateGroups(IGrainFactory grains)
 /// reading short.</summary>
 public sealed record NearDuplicateGroup(string Representative, IReadOnlyList<NearDuplicateGroupHash> Hashes, bool Truncated);
 
-/// <summary>A hash of a near-duplicate group, its quality, and what it belongs to.</summary>
-public sealed record NearDuplicateGroupHash(string Hash, int Quality, IReadOnlyList<PdqOwner> Owners);
+/// <summary>A hash of a near-duplicate group, its quality, and what it belongs to (the first 1,000 owners; <paramref name="MoreOwners"/>
+/// when there are more).</summary>
+public sealed record NearDuplicateGroupHash(string Hash, int Quality, IReadOnlyList<PdqOwner> Owners, bool MoreOwners = false);

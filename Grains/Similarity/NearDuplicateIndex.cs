@@ -69,7 +69,7 @@ public sealed class NearDuplicateIndex
         var matches = new List<NearDuplicateMatch>(found.Count);
         for (var i = 0; i < found.Count; i++)
         {
-            matches.Add(new NearDuplicateMatch(found[i].Hash.ToString(), found[i].Distance, owners[i].Quality, owners[i].Owners));
+            matches.Add(new NearDuplicateMatch(found[i].Hash.ToString(), found[i].Distance, owners[i].Quality, owners[i].Owners, owners[i].MoreOwners));
         }
 
         return new NearDuplicateIndexResult(true, null, matches);

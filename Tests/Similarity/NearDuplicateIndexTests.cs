@@ -137,6 +137,13 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
         Assert.Equal(owners.Take(PdqHashGrain.OwnersListed), reread.Owners);
         Assert.True(reread.MoreOwners);
         Assert.Equal(80, reread.Quality);
+
+        // A search that finds the hash says its owner list was cut.
+        var index = restarted.Services.GetRequiredService<NearDuplicateIndex>();
+        await index.AddHashesAsync([Base]);
+        var match = Assert.Single((await index.MatchAsync(Base, 80)).Matches);
+        Assert.Equal(PdqHashGrain.OwnersListed, match.Owners.Count);
+        Assert.True(match.MoreOwners);
     }
 
     [Fact]
