@@ -7,9 +7,24 @@ internal sealed class Catalog(GrainTypeRegistry registry, LocalGrainRuntime runt
 {
     private readonly ConcurrentDictionary<GrainId, GrainActivation> _activations = new();
 
-    public int Count => _activations.Count;
+    // Counted here: ConcurrentDictionary.Count takes every one of its locks, and it was read on each activation created (12% of a
+    // silo's CPU during intake, measured with perf, once the table held hundreds of thousands of activations).
+    private int _count;
 
-    public ICollection<GrainActivation> Activations => _activations.Values;
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The activations, enumerated without locks or a copy (a concurrent add or removal may or may not be seen).</summary>
+    /// <remarks>Not <c>Values</c>, which takes every lock and copies the whole table: the timeout sweep runs every second.</remarks>
+    public IEnumerable<GrainActivation> Activations
+    {
+        get
+        {
+            foreach (var pair in _activations)
+            {
+                yield return pair.Value;
+            }
+        }
+    }
 
     /// <summary>The activation of <paramref name="grainId"/>, created (not yet activated) when there is none.</summary>
     public GrainActivation GetOrCreate(GrainId grainId)
@@ -24,7 +39,7 @@ internal sealed class Catalog(GrainTypeRegistry registry, LocalGrainRuntime runt
         var winner = _activations.GetOrAdd(grainId, created);
         if (ReferenceEquals(winner, created))
         {
-            runtime.OnActivationCreated(_activations.Count);
+            runtime.OnActivationCreated(Interlocked.Increment(ref _count));
         }
 
         return winner;
@@ -32,6 +47,11 @@ internal sealed class Catalog(GrainTypeRegistry registry, LocalGrainRuntime runt
 
     public bool TryGet(GrainId grainId, out GrainActivation? activation) => _activations.TryGetValue(grainId, out activation);
 
-    public void Remove(GrainActivation activation) =>
-        _activations.TryRemove(new KeyValuePair<GrainId, GrainActivation>(activation.GrainId, activation));
+    public void Remove(GrainActivation activation)
+    {
+        if (_activations.TryRemove(new KeyValuePair<GrainId, GrainActivation>(activation.GrainId, activation)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
 }
