@@ -237,6 +237,14 @@ internal sealed class GrainActivation : SynchronizationContext, IThreadPoolWorkI
     /// <summary>Releases callers whose deadline has passed: waiting ones are dropped, running ones keep running un-awaited.</summary>
     public void ReleaseExpired(long now)
     {
+        // The sweep visits every activation each period, and almost all are idle: skip those without taking the lock (7% of a silo's
+        // CPU during intake with 300,000 activations). The unlocked reads may miss a request arriving at this moment; the next sweep
+        // sees it, so it is released at most one period late — the sweep's resolution anyway.
+        if (Volatile.Read(ref _runningCount) == 0 && Volatile.Read(ref _pending) is not { Count: > 0 })
+        {
+            return;
+        }
+
         List<(RequestBase Request, bool Started)>? expired = null;
         lock (_lock)
         {
