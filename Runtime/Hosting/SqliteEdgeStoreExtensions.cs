@@ -36,6 +36,7 @@ public static class SqliteEdgeStoreExtensions
                 MaxBatchSize = shared.MaxBatchSize,
                 CommitDelay = shared.CommitDelay,
                 BusyTimeout = shared.BusyTimeout,
+                WalAutoCheckpointPages = shared.WalAutoCheckpointPages,
             };
             configure?.Invoke(options);
             return new SqliteEdgeStore(

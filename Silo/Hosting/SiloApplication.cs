@@ -77,7 +77,13 @@ public static class SiloApplication
             case StorageProvider.Sqlite:
                 var sqlite = configuration.GetSection(SqliteGrainStorageOptions.SectionName).Get<SqliteGrainStorageOptions>() ?? new SqliteGrainStorageOptions();
                 silo.AddSqliteGrainStorage(configure: options => configuration.GetSection(SqliteGrainStorageOptions.SectionName).Bind(options));
-                silo.AddSqliteEdgeStore(configure: options => configuration.GetSection("Storage:Edges").Bind(options));
+                var edgeFileName = configuration["Storage:Edges:FileName"] ?? SqliteEdgeFile.DefaultFileName;
+                SqliteEdgeFile.EnsureNoEdgesLeftIn(sqlite.DataDirectory, sqlite.FileName, edgeFileName);
+                silo.AddSqliteEdgeStore(configure: options =>
+                {
+                    options.FileName = SqliteEdgeFile.DefaultFileName;
+                    configuration.GetSection("Storage:Edges").Bind(options);
+                });
                 silo.UseSqliteMembership(cluster.ClusterId, options =>
                 {
                     options.DataDirectory = sqlite.DataDirectory;

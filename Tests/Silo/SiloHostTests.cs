@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Lineage.Runtime;
+using Lineage.Runtime.Persistence.Edges;
 using Lineage.Silo.Hosting;
 using Lineage.Tests.Infrastructure;
 using Lineage.Tests.Runtime.Grains;
@@ -78,10 +79,41 @@ public sealed class SiloHostTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private static async Task<WebApplication> StartSiloAsync(string dataDirectory)
+    [Fact]
+    public async Task Edges_kept_in_the_grain_storage_file_by_an_earlier_layout_are_refused_by_name_rather_than_left_behind()
+    {
+        using var directory = new TempDirectory();
+        var owner = new GrainId("post", "x/1");
+        string[] shared = ["--Storage:Edges:FileName", "lineage.db"];
+        await using (var earlier = await StartSiloAsync(directory.Path, shared))
+        {
+            var rows = new[] { new EdgeRow("x/2", ReadOnlyMemory<byte>.Empty) };
+            await earlier.Services.GetRequiredService<IEdgeStore>().AppendAsync(owner, "children", rows, TestContext.Current.CancellationToken);
+        }
+
+        Assert.False(File.Exists(Path.Combine(directory.Path, SqliteEdgeFile.DefaultFileName)));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => StartSiloAsync(directory.Path));
+        Assert.Contains("Storage:Edges:FileName=lineage.db", refused.Message, StringComparison.Ordinal);
+
+        await using var again = await StartSiloAsync(directory.Path, shared);
+        var page = await again.Services.GetRequiredService<IEdgeStore>().ReadAsync(owner, "children", null, 10, TestContext.Current.CancellationToken);
+        Assert.Equal("x/2", Assert.Single(page.Rows).Key);
+    }
+
+    [Fact]
+    public async Task By_default_the_edges_have_their_own_file_beside_the_grain_state()
+    {
+        using var directory = new TempDirectory();
+        await using var app = await StartSiloAsync(directory.Path);
+
+        Assert.True(File.Exists(Path.Combine(directory.Path, "lineage.db")));
+        Assert.True(File.Exists(Path.Combine(directory.Path, SqliteEdgeFile.DefaultFileName)));
+    }
+
+    private static async Task<WebApplication> StartSiloAsync(string dataDirectory, params string[] extra)
     {
         var app = SiloApplication.Create(
-            ["--Urls", "http://127.0.0.1:0", "--Cluster:SiloPort", "0", "--Storage:Sqlite:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning"],
+            ["--Urls", "http://127.0.0.1:0", "--Cluster:SiloPort", "0", "--Storage:Sqlite:DataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning", .. extra],
             silo => silo.AddGrainAssembly(typeof(IEchoGrain).Assembly));
         await app.StartAsync();
         return app;

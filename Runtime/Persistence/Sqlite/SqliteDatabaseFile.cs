@@ -12,6 +12,7 @@ internal sealed class SqliteDatabaseFile
     private readonly string _readConnectionString;
     private readonly string _busyTimeoutPragma;
     private readonly string _synchronousPragma;
+    private readonly string _checkpointPragma;
 
     /// <param name="options">Where the file is and how it syncs and waits.</param>
     /// <param name="owner">Who opens it, for messages ("grain storage 'Default'").</param>
@@ -32,6 +33,7 @@ internal sealed class SqliteDatabaseFile
         SynchronousMode = options.Synchronous == SqliteSynchronousMode.Normal ? "NORMAL" : "FULL";
         _synchronousPragma = "PRAGMA synchronous = " + SynchronousMode;
         _busyTimeoutPragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}");
+        _checkpointPragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {options.WalAutoCheckpointPages}");
 
         // Pooling is off because the stores keep their own connections open for their whole life. Microsoft.Data.Sqlite also retries
         // a busy file for the command timeout, so that is kept in step with BusyTimeout (it counts in whole seconds; 0 would mean forever).
@@ -77,7 +79,7 @@ internal sealed class SqliteDatabaseFile
 
     /// <summary>Opens a writer connection; the first one of a store passes <paramref name="initialize"/>, which runs after the file is
     /// switched to WAL (readers never block the writer nor it them, and a commit appends to one file instead of rewriting pages twice)
-    /// and before the per-connection <c>synchronous</c> setting.</summary>
+    /// and before the per-connection <c>synchronous</c> and <c>wal_autocheckpoint</c> settings.</summary>
     public SqliteConnection OpenWriter(Action<SqliteConnection>? initialize)
     {
         var connection = new SqliteConnection(_writeConnectionString);
@@ -101,6 +103,7 @@ internal sealed class SqliteDatabaseFile
             }
 
             SqliteSchema.Execute(connection, _synchronousPragma);
+            SqliteSchema.Execute(connection, _checkpointPragma);
             return connection;
         }
         catch (SqliteException exception)
