@@ -17,4 +17,10 @@ public static class GrainTypes
 
     /// <summary>Referrals.</summary>
     public const string Referral = "referral";
+
+    /// <summary>Distinct PDQ perceptual hashes (their owners and near-duplicate group links).</summary>
+    public const string PdqHash = "pdq-hash";
+
+    /// <summary>Partitions of the near-duplicate index.</summary>
+    public const string NearDuplicatePartition = "pdq-partition";
 }

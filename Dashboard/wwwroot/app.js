@@ -222,6 +222,7 @@ function lineageTotals(totals) {
       ${card('Posts seen', int(totals.posts))}
       ${card('Accounts', int(totals.accounts))}
       ${card('Content fingerprints', int(totals.contentFingerprints))}
+      ${card('Perceptual hashes', int(totals.perceptualHashes))}
       ${card('Subjects', int(totals.subjects))}
     </div><p class="muted">Whole cluster, counted ${esc(new Date(totals.countedAt).toTimeString().slice(0, 8))} (at most every 10 s).</p>`;
 }

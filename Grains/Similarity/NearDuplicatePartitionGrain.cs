@@ -14,6 +14,7 @@ namespace Lineage.Grains.Similarity;
 /// its add has run, slightly before its write is acknowledged; if the write fails the activation is dropped, so memory never keeps a
 /// hash that storage lost.</remarks>
 [Reentrant]
+[GrainType(GrainTypes.NearDuplicatePartition)]
 public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptions> options) : Grain, INearDuplicatePartitionGrain
 {
     private const int HashBytes = 32;

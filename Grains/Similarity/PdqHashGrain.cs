@@ -8,6 +8,7 @@ namespace Lineage.Grains.Similarity;
 /// <remarks>The index partitions hold bare hashes, so that ten million of them fit in memory; what each belongs to lives here and is
 /// read only for the few hashes a search returns. Owners and group members are edge rows, not lists in the state: a picture reposted
 /// by thousands of accounts adds one row per post instead of rewriting a list that grows with every repost.</remarks>
+[GrainType(GrainTypes.PdqHash)]
 public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<PdqHashState> state, IEdgeStore edges) : Grain, IPdqHashGrain
 {
     /// <summary>Most owners a read returns (the first in post-key order); the rest are counted as more.</summary>

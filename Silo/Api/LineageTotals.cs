@@ -4,13 +4,14 @@ using Lineage.Runtime.Persistence.Edges;
 namespace Lineage.Silo.Api;
 
 /// <summary>How much the lineage holds, cluster-wide (the storage is shared): posts seen, accounts that posted, content fingerprints,
-/// subjects.</summary>
+/// perceptual hashes, subjects.</summary>
 /// <param name="Posts">Posts with at least one sighting (posts only referenced as a parent are not counted).</param>
 /// <param name="Accounts">Accounts with at least one post.</param>
 /// <param name="ContentFingerprints">Distinct SHA-256 content fingerprints carried by sightings.</param>
 /// <param name="Subjects">Subjects with at least one link decision.</param>
+/// <param name="PerceptualHashes">Distinct PDQ hashes carried by sightings and indexed for near-duplicate matching.</param>
 /// <param name="CountedAt">When the storage was counted; figures are at most <see cref="LineageTotalsCounter.MaxAge"/> old.</param>
-public sealed record LineageTotals(long Posts, long Accounts, long ContentFingerprints, long Subjects, DateTimeOffset CountedAt);
+public sealed record LineageTotals(long Posts, long Accounts, long ContentFingerprints, long Subjects, long PerceptualHashes, DateTimeOffset CountedAt);
 
 /// <summary>Counts <see cref="LineageTotals"/> from the edge store, at most once per <see cref="MaxAge"/>: counting scans every row of
 /// a grain type, which is fine for a page refreshed by people but not for every poll.</summary>
@@ -37,8 +38,9 @@ internal sealed class LineageTotalsCounter(IEdgeStore edges, TimeProvider time)
             var accounts = edges.CountGrainsAsync(GrainTypes.Account, Relations.Posts, cancellationToken).AsTask();
             var content = edges.CountGrainsAsync(GrainTypes.Content, Relations.Posts, cancellationToken).AsTask();
             var subjects = edges.CountGrainsAsync(GrainTypes.Subject, Relations.Links, cancellationToken).AsTask();
-            await Task.WhenAll(posts, accounts, content, subjects);
-            return _last = new LineageTotals(posts.Result, accounts.Result, content.Result, subjects.Result, now);
+            var hashes = edges.CountGrainsAsync(GrainTypes.PdqHash, Relations.Owners, cancellationToken).AsTask();
+            await Task.WhenAll(posts, accounts, content, subjects, hashes);
+            return _last = new LineageTotals(posts.Result, accounts.Result, content.Result, subjects.Result, hashes.Result, now);
         }
         finally
         {

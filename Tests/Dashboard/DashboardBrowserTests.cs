@@ -105,7 +105,7 @@ public sealed class DashboardBrowserTests
         using var http = a.Http();
         using var content = new StringContent(
             """
-            {"platform":"twitter","postId":"b1","account":"alice","observedAt":"2024-05-01T12:00:00Z"}
+            {"platform":"twitter","postId":"b1","account":"alice","observedAt":"2024-05-01T12:00:00Z","pdq":"d8f8f0cce0f4a84f0e370a22028f67f0b36e2ed596623e1d33e6b39c4e9c9b22","pdqQuality":90}
             {"platform":"twitter","postId":"b2","account":"bob","observedAt":"not a time"}
             """,
             System.Text.Encoding.UTF8,
@@ -118,8 +118,9 @@ public sealed class DashboardBrowserTests
         // Lineage totals come from the shared storage and are recounted at most every 10 s, so the empty count may be shown first.
         await Poll.UntilAsync(
             async () => (await page.InnerTextAsync("[data-card='Posts seen'] .value")).Trim() == "1"
-                && (await page.InnerTextAsync("[data-card='Accounts'] .value")).Trim() == "1",
-            "the lineage totals count the accepted sighting's post and account");
+                && (await page.InnerTextAsync("[data-card='Accounts'] .value")).Trim() == "1"
+                && (await page.InnerTextAsync("[data-card='Perceptual hashes'] .value")).Trim() == "1",
+            "the lineage totals count the accepted sighting's post, account and PDQ hash");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "intake.png"), FullPage = true });
         Assert.Empty(errors);
     }
