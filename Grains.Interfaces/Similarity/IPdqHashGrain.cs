@@ -19,6 +19,11 @@ public interface IPdqHashGrain : IGrainWithStringKey
     [ReadOnly]
     Task<PdqHashOwners> GetOwners();
 
+    /// <summary>One page of the hash's owners in post-key order, after <paramref name="afterCursor"/> (the previous page's
+    /// <see cref="PdqOwnerPage.NextCursor"/>; null for the first page); <paramref name="limit"/> is 1–10,000.</summary>
+    [ReadOnly]
+    Task<PdqOwnerPage> GetOwnerPage(string? afterCursor, int limit);
+
     /// <summary>The smaller hash this one is linked under in its group; null when it is the group's representative.</summary>
     [ReadOnly]
     Task<string?> GetGroupParent();
@@ -43,6 +48,9 @@ public sealed record PdqHashRegistration(bool Indexed, bool NewOwner);
 /// <summary>The quality of a hash (the best seen) and the owners it was seen with, in post-key order: the first 1,000, with
 /// <paramref name="MoreOwners"/> true when there are more.</summary>
 public sealed record PdqHashOwners(int Quality, IReadOnlyList<PdqOwner> Owners, bool MoreOwners = false);
+
+/// <summary>A page of a hash's owners in post-key order; <paramref name="NextCursor"/> is passed for the next page, null at the end.</summary>
+public sealed record PdqOwnerPage(IReadOnlyList<PdqOwner> Owners, string? NextCursor);
 
 /// <summary>A hash in its near-duplicate group: the hash it is linked under (null for the representative), its quality and owners (the
 /// first 1,000), and the hashes recorded as linked under it (some may have linked elsewhere: a reader keeps only those whose parent is

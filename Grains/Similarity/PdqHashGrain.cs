@@ -1,3 +1,4 @@
+using Lineage.Grains.Edges;
 using Lineage.Runtime;
 using Lineage.Runtime.Persistence;
 using Lineage.Runtime.Persistence.Edges;
@@ -72,7 +73,14 @@ public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<
     public async Task<PdqHashOwners> GetOwners()
     {
         var owners = await OwnersAsync();
-        return new PdqHashOwners(state.State.Quality, Owners(owners), owners.More);
+        return new PdqHashOwners(state.State.Quality, Owners(owners.Keys), owners.More);
+    }
+
+    /// <inheritdoc />
+    public async Task<PdqOwnerPage> GetOwnerPage(string? afterCursor, int limit)
+    {
+        var page = await RelationPages.ReadKeysAsync(edges, GrainId, Relations.Owners, afterCursor, limit);
+        return new PdqOwnerPage(Owners(page.Keys), page.NextCursor);
     }
 
     /// <inheritdoc />
@@ -124,17 +132,17 @@ public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<
     {
         var owners = await OwnersAsync();
         _members ??= await KeyCache.LoadAsync(edges, GrainId, Relations.GroupMembers, MembersRead);
-        return new PdqGroupNode(state.State.GroupParent, state.State.Quality, Owners(owners), [.. _members.Keys], owners.More, _members.More);
+        return new PdqGroupNode(state.State.GroupParent, state.State.Quality, Owners(owners.Keys), [.. _members.Keys], owners.More, _members.More);
     }
 
     private async Task<KeyCache> OwnersAsync() => _owners ??= await KeyCache.LoadAsync(edges, GrainId, Relations.Owners, OwnersListed);
 
-    private static PdqOwner[] Owners(KeyCache owners)
+    private static PdqOwner[] Owners(IReadOnlyList<string> keys)
     {
-        var result = new PdqOwner[owners.Keys.Count];
+        var result = new PdqOwner[keys.Count];
         for (var i = 0; i < result.Length; i++)
         {
-            var key = owners.Keys[i];
+            var key = keys[i];
             var separator = key.IndexOf(OwnerKeySeparator, StringComparison.Ordinal);
             result[i] = new PdqOwner(key[(separator + 1)..], key[..separator]);
         }

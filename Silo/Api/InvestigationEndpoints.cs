@@ -38,6 +38,10 @@ internal static class InvestigationEndpoints
             .WithName("Similar")
             .WithSummary("Every indexed PDQ hash within the threshold of ?pdq=hex (quality ?quality=, default 100), nearest first, with owners, and the near-duplicate group it would join; nothing is added.")
             .Produces<SimilarResult>().ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/similar/owners", HashOwnersAsync)
+            .WithName("HashOwners")
+            .WithSummary("Every post that carried PDQ hash ?pdq=hex, with its content item, in post-key order, paged with ?after= (the previous page's nextCursor) and ?limit= (1-10,000, default 1,000).")
+            .Produces<PdqOwnerPage>().ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/referral", ReferralAsync)
             .WithName("Referral")
             .WithSummary("The posts sighted under referral ?id= (paged with ?after=).")
@@ -81,6 +85,19 @@ internal static class InvestigationEndpoints
         return Results.Ok(new SimilarResult(
             pdq, quality, index.Options.Threshold, result.Accepted, result.RefusedBecause, result.Matches,
             [.. representatives.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(r => "pdq:" + r)]));
+    }
+
+    private static async Task<IResult> HashOwnersAsync(HttpRequest request, IGrainFactory grains)
+    {
+        var pdq = request.Query["pdq"].ToString().ToLowerInvariant();
+        if (!Query.IsHex64(pdq))
+        {
+            return Query.BadRequest("pdq: must be a PDQ hash in 64 hex digits");
+        }
+
+        var after = request.Query["after"].ToString();
+        var page = await grains.GetGrain<IPdqHashGrain>(pdq).GetOwnerPage(after.Length == 0 ? null : after, Query.Int(request, "limit", 1000, 1, 10_000));
+        return Results.Ok(page);
     }
 
     private static async Task<IResult> PathAsync(HttpRequest request, IGrainFactory grains, TimeProvider time)

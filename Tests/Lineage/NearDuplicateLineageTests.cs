@@ -114,6 +114,29 @@ public sealed class NearDuplicateLineageTests
     }
 
     [Fact]
+    public async Task Every_post_that_carried_a_hash_is_listed_page_by_page()
+    {
+        using var data = new TempDirectory();
+        await using var silo = await LineageSilo.StartAsync(data.Path);
+        var posts = Enumerable.Range(0, 7).Select(i => string.Create(CultureInfo.InvariantCulture, $"r-{i}")).ToArray();
+        await silo.IngestAsync([.. posts.Reverse().Select((post, i) => Line(post, "acct-" + post, i, A, 90))]);
+
+        var listed = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await silo.GetJsonAsync($"/api/lineage/similar/owners?pdq={A}&limit=3" + (cursor is null ? "" : "&after=" + Uri.EscapeDataString(cursor)));
+            listed.AddRange(page.GetProperty("owners").EnumerateArray().Select(o => o.GetProperty("postKey").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal(posts.Select(p => "twitter/" + p), listed);
+        using var bad = await silo.Http.GetAsync("/api/lineage/similar/owners?pdq=xyz", TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task A_hash_below_the_quality_floor_is_neither_indexed_nor_grouped()
     {
         using var data = new TempDirectory();
