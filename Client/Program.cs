@@ -10,6 +10,7 @@ root.Subcommands.Add(ConvertCascadesCommand.Create());
 root.Subcommands.Add(IngestCommand.Create());
 root.Subcommands.Add(TraceCommand.Create());
 root.Subcommands.Add(PathCommand.Create());
+root.Subcommands.Add(SimilarCommand.Create());
 root.Subcommands.Add(AccountCommand.Create());
 root.Subcommands.Add(SubjectCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,10 +1,11 @@
 using System.Globalization;
+using Lineage.Grains.Similarity;
 using Lineage.Grains.Walks;
 using Spectre.Console;
 
 namespace Lineage.Client.Commands;
 
-/// <summary>How walk answers look on a terminal: trees for reshare trees, tables for accounts and subjects.</summary>
+/// <summary>How walk answers look on a terminal: trees for reshare trees, tables for accounts, subjects and near-duplicate matches.</summary>
 internal static class LineageRendering
 {
     public static void Trace(IAnsiConsole console, TraceResult trace)
@@ -84,6 +85,9 @@ internal static class LineageRendering
         return $"[bold]{Markup.Escape(node.PostId)}[/] {Markup.Escape(node.Account ?? "?")} {Time(node.ObservedAt)}{flags}";
     }
 
+    /// <summary>Posts listed per match in <see cref="Similar"/>; the rest are counted.</summary>
+    private const int SimilarPostsShown = 5;
+
     public static void Path(IAnsiConsole console, PathResult path)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("hop").RightAligned()).AddColumn("post").AddColumn("account").AddColumn("observed");
@@ -94,6 +98,39 @@ internal static class LineageRendering
 
         console.Write(table);
         Completeness(console, path.Completeness);
+    }
+
+    /// <summary>The matches of a newly banked hash, nearest first, each with the posts that carried it, and the groups it would join.</summary>
+    /// <remarks>Plain lines, not a Spectre table or markup, which would wrap the 64-digit hashes at the console width.</remarks>
+    public static void Similar(IAnsiConsole console, SimilarResult similar)
+    {
+        var output = console.Profile.Out.Writer;
+        if (!similar.Searched)
+        {
+            output.WriteLine($"Not searched: {similar.RefusedBecause ?? "refused"}");
+            return;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{similar.Matches.Count} indexed hashes within {similar.Threshold} bits of {similar.Pdq} (quality {similar.Quality})"));
+        if (similar.Matches.Count > 0)
+        {
+            output.WriteLine("distance  quality  hash                                                              posts");
+        }
+
+        foreach (var match in similar.Matches)
+        {
+            var posts = string.Join(", ", match.Owners.Take(SimilarPostsShown).Select(o => o.PostKey));
+            var others = match.Owners.Count - Math.Min(match.Owners.Count, SimilarPostsShown);
+            var more = match.MoreOwners
+                ? string.Create(CultureInfo.InvariantCulture, $" and over {others} others")
+                : others > 0 ? string.Create(CultureInfo.InvariantCulture, $" and {others} others") : "";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{match.Distance,8}  {match.Quality,7}  {match.Hash}  {posts}{more}"));
+        }
+
+        output.WriteLine(similar.Groups.Count == 0
+            ? "It would start a new near-duplicate group."
+            : "It would join " + string.Join(", ", similar.Groups) + " (trace one with: lineage trace --content <group>).");
     }
 
     public static void Timeline(IAnsiConsole console, TimelineResult timeline)

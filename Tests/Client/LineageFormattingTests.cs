@@ -1,4 +1,5 @@
 using Lineage.Client.Commands;
+using Lineage.Grains.Similarity;
 using Lineage.Grains.Walks;
 using Spectre.Console;
 
@@ -48,6 +49,26 @@ public sealed class LineageFormattingTests
     [Fact]
     public void Ingest_progress_reads_as_rate_and_counts() =>
         Assert.Equal("12,345 records/s  1,000 accepted  2 duplicate  3 refused", IngestCommand.Describe(new IngestProgress(0, 1000, 2, 3, 12_345.4)));
+
+    [Fact]
+    public void Similar_matches_list_their_distance_and_first_posts_and_count_the_rest()
+    {
+        var near = new string('a', 64);
+        var far = new string('b', 64);
+        PdqOwner[] Owners(int count) => [.. Enumerable.Range(0, count).Select(i => new PdqOwner("sha256:x", $"twitter/p{i}"))];
+        var similar = new SimilarResult(new string('c', 64), 90, 31, true, null,
+            [new NearDuplicateMatch(near, 4, 88, Owners(7)), new NearDuplicateMatch(far, 29, 60, Owners(1000), MoreOwners: true)],
+            ["pdq:" + near]);
+
+        var lines = Render(console => LineageRendering.Similar(console, similar)).Split('\n').Select(l => l.TrimEnd()).ToList();
+
+        Assert.Contains(lines, l => l.StartsWith("2 indexed hashes within 31 bits of " + new string('c', 64), StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(near, StringComparison.Ordinal) && l.Contains("twitter/p0, twitter/p1, twitter/p2, twitter/p3, twitter/p4 and 2 others", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(far, StringComparison.Ordinal) && l.Contains("and over 995 others", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("It would join pdq:" + near, StringComparison.Ordinal));
+        Assert.Contains("Not searched: quality 10 is below the floor of 50",
+            Render(console => LineageRendering.Similar(console, similar with { Searched = false, RefusedBecause = "quality 10 is below the floor of 50" })), StringComparison.Ordinal);
+    }
 
     private static string Render(Action<IAnsiConsole> render)
     {

@@ -1,6 +1,4 @@
-using Lineage.Grains.Similarity;
-
-namespace Lineage.Silo.Api;
+namespace Lineage.Grains.Similarity;
 
 /// <summary>The answer to "what already seen is near this PDQ hash": matches with distances and owners, and the near-duplicate groups
 /// (named "pdq:" + representative) the hash would join if a post carried it.</summary>
