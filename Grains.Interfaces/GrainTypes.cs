@@ -23,4 +23,7 @@ public static class GrainTypes
 
     /// <summary>Partitions of the near-duplicate index.</summary>
     public const string NearDuplicatePartition = "pdq-partition";
+
+    /// <summary>What the near-duplicate index was built with.</summary>
+    public const string NearDuplicateManifest = "pdq-index";
 }

@@ -17,6 +17,7 @@ public sealed class NearDuplicateIndex
 {
     private readonly IGrainFactory _grains;
     private readonly NearDuplicateIndexOptions _options;
+    private volatile bool _partitionsChecked;
 
     /// <summary>Creates the index front for <paramref name="grains"/> with validated <paramref name="options"/>.</summary>
     public NearDuplicateIndex(IGrainFactory grains, IOptions<NearDuplicateIndexOptions> options)
@@ -81,6 +82,7 @@ public sealed class NearDuplicateIndex
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threshold);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 63);
+        await EnsurePartitionsAsync();
         ulong[] words = [query.W0, query.W1, query.W2, query.W3];
         var answers = await Task.WhenAll(NearDuplicatePartitionKey.All(_options.Partitions)
             .Select(key => _grains.GetGrain<INearDuplicatePartitionGrain>(key.ToString()).Match(words, threshold)));
@@ -102,6 +104,7 @@ public sealed class NearDuplicateIndex
     public async Task AddHashesAsync(IReadOnlyList<PdqHash> hashes)
     {
         ArgumentNullException.ThrowIfNull(hashes);
+        await EnsurePartitionsAsync();
         var batches = new Dictionary<int, List<ulong>>();
         foreach (var hash in hashes)
         {
@@ -117,6 +120,29 @@ public sealed class NearDuplicateIndex
 
         await Task.WhenAll(batches.Select(pair =>
             _grains.GetGrain<INearDuplicatePartitionGrain>(new NearDuplicatePartitionKey(pair.Key, _options.Partitions).ToString()).Add([.. pair.Value])));
+    }
+
+    /// <summary>Refuses to search or add when the index was built with another partition count: its hashes live in partitions this
+    /// setting never asks, so it would answer from an empty index and re-add into a second one. Checked once per silo; a failed
+    /// check is not remembered, so a storage error is retried on the next call.</summary>
+    /// <exception cref="InvalidOperationException">The configured <see cref="NearDuplicateIndexOptions.Partitions"/> differs from the
+    /// index's; the message names both.</exception>
+    private async Task EnsurePartitionsAsync()
+    {
+        if (_partitionsChecked)
+        {
+            return;
+        }
+
+        var recorded = await _grains.GetGrain<INearDuplicateIndexManifestGrain>("default").ClaimPartitions(_options.Partitions);
+        if (recorded != _options.Partitions)
+        {
+            throw new InvalidOperationException(
+                $"The near-duplicate index was built with {recorded} partitions, but Similarity:Pdq:Partitions is {_options.Partitions}. " +
+                $"Set it back to {recorded}: the hashes are in those partitions, and re-partitioning an existing index is not supported yet.");
+        }
+
+        _partitionsChecked = true;
     }
 
     /// <summary>The order of the hexadecimal forms, without making them: the words are in hex order and compare as unsigned numbers.</summary>

@@ -15,8 +15,9 @@ public sealed class NearDuplicateIndexOptions
 
     /// <summary>How many partitions (grains) share the hashes, 1–1,024; each hash is in one, and a search asks all of them. More
     /// partitions spread the index over more silos, but each adds a fixed cost to every search (its 16 × 17 bucket probes at threshold
-    /// 31) and about 13 MB of bucket tables once active. Fixed for the life of the data: the partitions' keys include it, so changing it
-    /// starts an empty index. Default: 4 (at 10 M hashes on two cores, 4,400–4,700 searches/s; see docs/benchmarks.md).</summary>
+    /// 31) and about 13 MB of bucket tables once active. Fixed for the life of the data: the partitions' keys include it, and the index
+    /// records it when first used, so a silo configured with another count refuses the index by name. Default: 4 (at 10 M hashes on
+    /// two cores, 4,200–4,700 searches/s; see docs/benchmarks.md).</summary>
     public int Partitions { get; set; } = 4;
 
     /// <summary>Hashes per stored segment of a partition (32 bytes each). A partition rewrites at most its last, partly filled segment

@@ -188,6 +188,28 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_silo_configured_with_another_partition_count_refuses_the_index_by_name_instead_of_searching_an_empty_one()
+    {
+        using var directory = new TempDirectory();
+        Action<Lineage.Runtime.Hosting.SiloBuilder> Partitions(int count) => s => s.AddSqliteEdgeStore().AddNearDuplicateIndex(o => o.Partitions = count);
+        await using (var silo = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: Partitions(2)))
+        {
+            await silo.Services.GetRequiredService<NearDuplicateIndex>().AddHashesAsync([Base]);
+        }
+
+        await using (var changed = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: Partitions(3)))
+        {
+            var index = changed.Services.GetRequiredService<NearDuplicateIndex>();
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => index.FindHashesAsync(Base, 31));
+            Assert.Contains("built with 2 partitions, but Similarity:Pdq:Partitions is 3", refused.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => index.AddHashesAsync([Flip(Base, 1)]));
+        }
+
+        await using var restored = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: Partitions(2));
+        Assert.Equal(Base, (await restored.Services.GetRequiredService<NearDuplicateIndex>().FindHashesAsync(Base, 0)).Single().Hash);
+    }
+
+    [Fact]
     public void Out_of_range_settings_are_refused_naming_the_setting()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new NearDuplicateIndexOptions { Threshold = 64 }.Validate());
