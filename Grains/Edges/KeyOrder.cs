@@ -11,6 +11,8 @@ public sealed class KeyOrder : IComparer<string>
     public static KeyOrder Instance { get; } = new();
 
     /// <inheritdoc />
+    /// <remarks>Ordinal where that gives the same answer, which is whenever the first difference involves no surrogate: comparing
+    /// rune by rune for every key made ordering a 3,000-post trace an eighth of its time.</remarks>
     public int Compare(string? x, string? y)
     {
         if (ReferenceEquals(x, y))
@@ -23,6 +25,25 @@ public sealed class KeyOrder : IComparer<string>
             return x is null ? -1 : 1;
         }
 
+        var common = x.AsSpan().CommonPrefixLength(y);
+        if (common > 0 && char.IsHighSurrogate(x[common - 1]))
+        {
+            // The difference (or an end) splits a surrogate pair.
+            return CompareRunes(x, y);
+        }
+
+        if (common == x.Length || common == y.Length)
+        {
+            return x.Length.CompareTo(y.Length);
+        }
+
+        var left = x[common];
+        var right = y[common];
+        return char.IsSurrogate(left) || char.IsSurrogate(right) ? CompareRunes(x, y) : left.CompareTo(right);
+    }
+
+    private static int CompareRunes(string x, string y)
+    {
         var left = x.EnumerateRunes();
         var right = y.EnumerateRunes();
         while (true)
