@@ -8,4 +8,8 @@ public interface INearDuplicateIndexManifestGrain : IGrainWithStringKey
 {
     /// <summary>Records <paramref name="partitions"/> as the index's partition count if none is recorded yet; returns the recorded one.</summary>
     Task<int> ClaimPartitions(int partitions);
+
+    /// <summary>Records <paramref name="to"/> as the partition count if <paramref name="from"/> is the recorded one (once the hashes
+    /// have been copied into the new partitions); returns the count recorded afterwards.</summary>
+    Task<int> MovePartitions(int from, int to);
 }

@@ -19,4 +19,9 @@ public interface INearDuplicatePartitionGrain : IGrainWithStringKey
     /// <summary>How many hashes the partition holds.</summary>
     [ReadOnly]
     Task<long> Count();
+
+    /// <summary>Up to <paramref name="take"/> of the partition's hashes (four words each) from position <paramref name="skip"/> in the
+    /// order they were added; fewer at the end. For moving an index to another partition count.</summary>
+    [ReadOnly]
+    Task<ulong[]> ReadHashes(int skip, int take);
 }

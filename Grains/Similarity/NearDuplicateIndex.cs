@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lineage.Media.Pdq;
 using Lineage.Runtime;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,8 @@ namespace Lineage.Grains.Similarity;
 /// </remarks>
 public sealed class NearDuplicateIndex
 {
+    private const string ManifestKey = "default";
+
     private readonly IGrainFactory _grains;
     private readonly NearDuplicateIndexOptions _options;
     private volatile bool _partitionsChecked;
@@ -105,6 +108,60 @@ public sealed class NearDuplicateIndex
     {
         ArgumentNullException.ThrowIfNull(hashes);
         await EnsurePartitionsAsync();
+        await AddToPartitionsAsync(hashes);
+    }
+
+    /// <summary>Moves an index built with another partition count into the configured <see cref="NearDuplicateIndexOptions.Partitions"/>:
+    /// copies every hash from the old partitions into the new ones, then records the new count, after which searches and adds work
+    /// again. Does nothing when the counts already agree. Safe to run again if interrupted (adds are idempotent).</summary>
+    /// <remarks>Run it with intake of PDQ sightings stopped and every silo configured with the new count: until it finishes, those silos
+    /// refuse the index, and a silo still on the old count would go on adding where the new layout no longer looks. The old partitions'
+    /// stored segments are left in place.</remarks>
+    /// <exception cref="InvalidOperationException">Another move changed the recorded count meanwhile.</exception>
+    public async Task<NearDuplicateRepartition> RepartitionAsync(CancellationToken cancellationToken = default)
+    {
+        var manifest = _grains.GetGrain<INearDuplicateIndexManifestGrain>(ManifestKey);
+        var recorded = await manifest.ClaimPartitions(_options.Partitions);
+        if (recorded == _options.Partitions)
+        {
+            return new NearDuplicateRepartition(recorded, recorded, 0);
+        }
+
+        var moved = 0L;
+        foreach (var key in NearDuplicatePartitionKey.All(recorded))
+        {
+            var partition = _grains.GetGrain<INearDuplicatePartitionGrain>(key.ToString());
+            for (var skip = 0; ; skip += NearDuplicatePartitionGrain.MaxReadHashes)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var words = await partition.ReadHashes(skip, NearDuplicatePartitionGrain.MaxReadHashes);
+                var hashes = MemoryMarshal.Cast<ulong, PdqHash>(words.AsSpan()).ToArray();
+                if (hashes.Length > 0)
+                {
+                    await AddToPartitionsAsync(hashes);
+                    moved += hashes.Length;
+                }
+
+                if (hashes.Length < NearDuplicatePartitionGrain.MaxReadHashes)
+                {
+                    break;
+                }
+            }
+        }
+
+        var now = await manifest.MovePartitions(recorded, _options.Partitions);
+        if (now != _options.Partitions)
+        {
+            throw new InvalidOperationException(
+                $"The near-duplicate index's partition count changed to {now} while moving it from {recorded} to {_options.Partitions}.");
+        }
+
+        _partitionsChecked = true;
+        return new NearDuplicateRepartition(recorded, _options.Partitions, moved);
+    }
+
+    private async Task AddToPartitionsAsync(IReadOnlyList<PdqHash> hashes)
+    {
         var batches = new Dictionary<int, List<ulong>>();
         foreach (var hash in hashes)
         {
@@ -125,8 +182,8 @@ public sealed class NearDuplicateIndex
     /// <summary>Refuses to search or add when the index was built with another partition count: its hashes live in partitions this
     /// setting never asks, so it would answer from an empty index and re-add into a second one. Checked once per silo; a failed
     /// check is not remembered, so a storage error is retried on the next call.</summary>
-    /// <exception cref="InvalidOperationException">The configured <see cref="NearDuplicateIndexOptions.Partitions"/> differs from the
-    /// index's; the message names both.</exception>
+    /// <exception cref="NearDuplicateIndexMismatchException">The configured <see cref="NearDuplicateIndexOptions.Partitions"/> differs
+    /// from the index's; the message names both.</exception>
     private async Task EnsurePartitionsAsync()
     {
         if (_partitionsChecked)
@@ -134,12 +191,12 @@ public sealed class NearDuplicateIndex
             return;
         }
 
-        var recorded = await _grains.GetGrain<INearDuplicateIndexManifestGrain>("default").ClaimPartitions(_options.Partitions);
+        var recorded = await _grains.GetGrain<INearDuplicateIndexManifestGrain>(ManifestKey).ClaimPartitions(_options.Partitions);
         if (recorded != _options.Partitions)
         {
-            throw new InvalidOperationException(
+            throw new NearDuplicateIndexMismatchException(
                 $"The near-duplicate index was built with {recorded} partitions, but Similarity:Pdq:Partitions is {_options.Partitions}. " +
-                $"Set it back to {recorded}: the hashes are in those partitions, and re-partitioning an existing index is not supported yet.");
+                $"Set it back to {recorded}, or move the index with POST /api/lineage/similar/repartition (intake of PDQ sightings stopped).");
         }
 
         _partitionsChecked = true;

@@ -28,6 +28,27 @@ public sealed class NearDuplicateIndexManifestGrain([PersistentState("manifest")
 
         return state.State.Partitions;
     }
+
+    /// <inheritdoc />
+    public async Task<int> MovePartitions(int from, int to)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(to, 1);
+        if (state.State.Partitions == from && from != to)
+        {
+            state.State.Partitions = to;
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                state.State.Partitions = from;
+                throw;
+            }
+        }
+
+        return state.State.Partitions;
+    }
 }
 
 /// <summary>Stored state of <see cref="NearDuplicateIndexManifestGrain"/>.</summary>

@@ -19,6 +19,9 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
 {
     private const int HashBytes = 32;
 
+    /// <summary>Most hashes one <see cref="ReadHashes"/> returns (3.2 MB of words).</summary>
+    public const int MaxReadHashes = 100_000;
+
     private readonly Dictionary<int, ushort[]> _masks = [];
     private PartitionTable? _table;
     private SegmentLog? _log;
@@ -124,5 +127,19 @@ public sealed class NearDuplicatePartitionGrain(IOptions<NearDuplicateIndexOptio
     {
         await _loaded;
         return _table!.Count;
+    }
+
+    /// <inheritdoc />
+    public async Task<ulong[]> ReadHashes(int skip, int take)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(take, MaxReadHashes);
+        await _loaded;
+        var table = _table!;
+        var count = Math.Max(0, Math.Min(take, table.Count - skip));
+        var words = new ulong[count * 4];
+        table.CopyHashes(skip, MemoryMarshal.Cast<ulong, PdqHash>(words.AsSpan()));
+        return words;
     }
 }

@@ -62,6 +62,18 @@ internal sealed class PartitionTable
         return true;
     }
 
+    /// <summary>Copies the hashes from position <paramref name="from"/> (in the order they were stored) into <paramref name="destination"/>,
+    /// as many as it holds.</summary>
+    public void CopyHashes(int from, Span<PdqHash> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(from);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(from + destination.Length, _count);
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i] = HashAt(from + i);
+        }
+    }
+
     /// <summary>Does one step of upkeep, if any is due: once the table has grown by a quarter since it was last packed (from 65,536
     /// hashes on), repacks one slot's table per call, so the work (tens of milliseconds per slot at millions of hashes) is spread over 16
     /// calls rather than stalling one. Packed buckets get a quarter of room, so until the next repack most grow in place.</summary>

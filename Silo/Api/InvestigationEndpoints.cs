@@ -1,3 +1,4 @@
+using Lineage.Dashboard.Security;
 using Lineage.Grains;
 using Lineage.Grains.Posts;
 using Lineage.Grains.Referrals;
@@ -37,11 +38,16 @@ internal static class InvestigationEndpoints
         group.MapGet("/similar", SimilarAsync)
             .WithName("Similar")
             .WithSummary("Every indexed PDQ hash within the threshold of ?pdq=hex (quality ?quality=, default 100), nearest first, with owners, and the near-duplicate group it would join; nothing is added.")
-            .Produces<SimilarResult>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .Produces<SimilarResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/similar/owners", HashOwnersAsync)
             .WithName("HashOwners")
             .WithSummary("Every post that carried PDQ hash ?pdq=hex, with its content item, in post-key order, paged with ?after= (the previous page's nextCursor) and ?limit= (1-10,000, default 1,000).")
             .Produces<PdqOwnerPage>().ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/similar/repartition", RepartitionAsync)
+            .RequireAuthorization(LineagePolicies.Operator)
+            .WithName("Repartition")
+            .WithSummary("Operators: move the near-duplicate index built with another partition count into this silo's Similarity:Pdq:Partitions (stop intake of PDQ sightings first); answers the counts and how many hashes were copied.")
+            .Produces<NearDuplicateRepartition>();
         group.MapGet("/referral", ReferralAsync)
             .WithName("Referral")
             .WithSummary("The posts sighted under referral ?id= (paged with ?after=).")
@@ -77,7 +83,15 @@ internal static class InvestigationEndpoints
         }
 
         var quality = Query.Int(request, "quality", 100, 0, 100);
-        var result = await index.MatchAsync(Media.Pdq.PdqHash.Parse(pdq), quality);
+        NearDuplicateIndexResult result;
+        try
+        {
+            result = await index.MatchAsync(Media.Pdq.PdqHash.Parse(pdq), quality);
+        }
+        catch (NearDuplicateIndexMismatchException exception)
+        {
+            return Results.Problem(exception.Message, statusCode: StatusCodes.Status409Conflict, title: "The near-duplicate index needs moving");
+        }
 
         // The groups it would join: those of its matches, each named by its representative, smallest first.
         var groups = new NearDuplicateGroups(grains);
@@ -99,6 +113,9 @@ internal static class InvestigationEndpoints
         var page = await grains.GetGrain<IPdqHashGrain>(pdq).GetOwnerPage(after.Length == 0 ? null : after, Query.Int(request, "limit", 1000, 1, 10_000));
         return Results.Ok(page);
     }
+
+    private static async Task<IResult> RepartitionAsync(NearDuplicateIndex index, CancellationToken cancellationToken) =>
+        Results.Ok(await index.RepartitionAsync(cancellationToken));
 
     private static async Task<IResult> PathAsync(HttpRequest request, IGrainFactory grains, TimeProvider time)
     {

@@ -200,13 +200,42 @@ public sealed class NearDuplicateIndexTests(ITestOutputHelper output)
         await using (var changed = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: Partitions(3)))
         {
             var index = changed.Services.GetRequiredService<NearDuplicateIndex>();
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => index.FindHashesAsync(Base, 31));
+            var refused = await Assert.ThrowsAsync<NearDuplicateIndexMismatchException>(() => index.FindHashesAsync(Base, 31));
             Assert.Contains("built with 2 partitions, but Similarity:Pdq:Partitions is 3", refused.Message, StringComparison.Ordinal);
-            await Assert.ThrowsAsync<InvalidOperationException>(() => index.AddHashesAsync([Flip(Base, 1)]));
+            await Assert.ThrowsAsync<NearDuplicateIndexMismatchException>(() => index.AddHashesAsync([Flip(Base, 1)]));
         }
 
         await using var restored = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: Partitions(2));
         Assert.Equal(Base, (await restored.Services.GetRequiredService<NearDuplicateIndex>().FindHashesAsync(Base, 0)).Single().Hash);
+    }
+
+    [Fact]
+    public async Task An_index_moved_to_another_partition_count_finds_every_hash_it_held()
+    {
+        using var directory = new TempDirectory();
+        Action<Lineage.Runtime.Hosting.SiloBuilder> Partitions(int count) => s => s.AddSqliteEdgeStore().AddNearDuplicateIndex(o => o.Partitions = count);
+        var random = new Random(31);
+        var hashes = Enumerable.Range(0, 400).Select(_ => RandomHash(random)).Append(Base).ToArray();
+        await using (var silo = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: Partitions(2)))
+        {
+            await silo.Services.GetRequiredService<NearDuplicateIndex>().AddHashesAsync(hashes);
+        }
+
+        await using var moved = await TestSilo.StartAsync(dataDirectory: directory.Path, silo: Partitions(3));
+        var index = moved.Services.GetRequiredService<NearDuplicateIndex>();
+        await Assert.ThrowsAsync<NearDuplicateIndexMismatchException>(() => index.FindHashesAsync(Base, 31));
+
+        Assert.Equal(new NearDuplicateRepartition(2, 3, hashes.Length), await index.RepartitionAsync(TestContext.Current.CancellationToken));
+
+        foreach (var hash in hashes.Where((_, i) => i % 20 == 0))
+        {
+            Assert.Equal(hash, (await index.FindHashesAsync(hash, 0)).Single().Hash);
+        }
+
+        var counts = await Task.WhenAll(NearDuplicatePartitionKey.All(3).Select(key =>
+            moved.GrainFactory.GetGrain<INearDuplicatePartitionGrain>(key.ToString()).Count()));
+        Assert.Equal(hashes.Length, counts.Sum());
+        Assert.Equal(new NearDuplicateRepartition(3, 3, 0), await index.RepartitionAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
