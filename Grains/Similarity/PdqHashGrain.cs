@@ -35,7 +35,11 @@ public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<
         }
 
         var key = owner.PostKey + OwnerKeySeparator + owner.ContentFingerprint;
-        var newOwner = await edges.AppendAsync(GrainId, Relations.Owners, [new EdgeRow(key, ReadOnlyMemory<byte>.Empty)], CancellationToken.None) > 0;
+
+        // Every registration of a sighting indexes again (that is how an interrupted one is completed), so a known owner is common:
+        // when the cached first owners already hold it, nothing is written.
+        var newOwner = _owners?.Contains(key) != true
+            && await edges.AppendAsync(GrainId, Relations.Owners, [new EdgeRow(key, ReadOnlyMemory<byte>.Empty)], CancellationToken.None) > 0;
         if (newOwner)
         {
             _owners?.Added(key);
@@ -179,11 +183,14 @@ public sealed class PdqHashGrain([PersistentState("pdq-hash")] IPersistentState<
             return new KeyCache(keys, limit, more);
         }
 
+        /// <summary>Whether <paramref name="key"/> is among the cached keys (false says nothing about the keys beyond them).</summary>
+        public bool Contains(string key) => Keys.BinarySearch(key, KeyOrder.Instance) >= 0;
+
         /// <summary>Records a key this activation appended (new to the relation).</summary>
         public void Added(string key)
         {
-            // Keys compare as UTF-8 bytes in the store; ordinal order of the strings agrees for the keys used here (no surrogates).
-            var at = Keys.BinarySearch(key, StringComparer.Ordinal);
+            // In the store's order (UTF-8 bytes), which a post id outside the Basic Multilingual Plane would break for ordinal order.
+            var at = Keys.BinarySearch(key, KeyOrder.Instance);
             if (at >= 0)
             {
                 return;

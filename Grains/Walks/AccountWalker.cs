@@ -33,16 +33,7 @@ public sealed class AccountWalker(IGrainFactory grains, TimeProvider timeProvide
                 break;
             }
 
-            var keys = new List<string>();
-            foreach (var key in page[0].Keys)
-            {
-                if (!budget.TryTakeNode())
-                {
-                    break;
-                }
-
-                keys.Add(key);
-            }
+            var keys = budget.TakeNodes(page[0].Keys);
 
             var nodes = await budget.WithinDeadline(keys.Select(k => grains.GetGrain<IPostGrain>(k).GetNode(Page)));
             if (nodes is null)
@@ -97,17 +88,7 @@ public sealed class AccountWalker(IGrainFactory grains, TimeProvider timeProvide
 
     private async Task<Dictionary<string, PostNode>> FetchAsync(List<string> keys, WalkBudget budget)
     {
-        var taken = new List<string>();
-        foreach (var key in keys)
-        {
-            if (!budget.TryTakeNode())
-            {
-                break;
-            }
-
-            taken.Add(key);
-        }
-
+        var taken = budget.TakeNodes(keys);
         var nodes = await budget.WithinDeadline(taken.Select(k => grains.GetGrain<IPostGrain>(k).GetNode(0)));
         return nodes is null ? [] : nodes.ToDictionary(n => n.Key, StringComparer.Ordinal);
     }

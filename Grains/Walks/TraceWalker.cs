@@ -142,16 +142,7 @@ public sealed class TraceWalker(IGrainFactory grains, TimeProvider timeProvider)
                 break;
             }
 
-            var taken = new List<(string Key, PostNode Parent)>(candidates.Count);
-            foreach (var candidate in candidates)
-            {
-                if (!budget.TryTakeNode())
-                {
-                    break;
-                }
-
-                taken.Add(candidate);
-            }
+            var taken = budget.TakeNodes(candidates);
 
             var nodes = await budget.WithinDeadline(taken.Select(c => grains.GetGrain<IPostGrain>(c.Key).GetNode(ChildPage)));
             if (nodes is null)
@@ -225,16 +216,7 @@ public sealed class TraceWalker(IGrainFactory grains, TimeProvider timeProvider)
                 break;
             }
 
-            var keys = new List<string>();
-            foreach (var key in page[0].Keys)
-            {
-                if (!budget.TryTakeNode())
-                {
-                    break;
-                }
-
-                keys.Add(key);
-            }
+            var keys = budget.TakeNodes(page[0].Keys);
 
             var nodes = await budget.WithinDeadline(keys.Select(k => grains.GetGrain<IPostGrain>(k).GetNode(0)));
             if (nodes is null)
@@ -276,16 +258,7 @@ public sealed class TraceWalker(IGrainFactory grains, TimeProvider timeProvider)
 
     private async Task<List<WalkEntry>> WalkPostsAsync(IEnumerable<string> postKeys, WalkBudget budget)
     {
-        var keys = new List<string>();
-        foreach (var key in postKeys.Distinct(StringComparer.Ordinal).Order(Edges.KeyOrder.Instance))
-        {
-            if (!budget.TryTakeNode())
-            {
-                break;
-            }
-
-            keys.Add(key);
-        }
+        var keys = budget.TakeNodes(postKeys.Distinct(StringComparer.Ordinal).Order(Edges.KeyOrder.Instance));
 
         var nodes = await budget.WithinDeadline(keys.Select(k => grains.GetGrain<IPostGrain>(k).GetNode(0)));
         return nodes is null ? [] : [.. nodes.Select(n => new WalkEntry(n, 0, null))];

@@ -32,6 +32,24 @@ internal sealed class WalkBudget(WalkLimits limits, TimeProvider timeProvider)
         return true;
     }
 
+    /// <summary>The leading <paramref name="items"/> the node budget still has room for, each claimed; the walk is marked cut by
+    /// "nodes" when some are left out.</summary>
+    public List<T> TakeNodes<T>(IEnumerable<T> items)
+    {
+        var taken = new List<T>();
+        foreach (var item in items)
+        {
+            if (!TryTakeNode())
+            {
+                break;
+            }
+
+            taken.Add(item);
+        }
+
+        return taken;
+    }
+
     public void Cut(string reason) => _cutBy.Add(reason);
 
     /// <summary>Awaits <paramref name="calls"/> until the deadline; null (and the walk marked cut by "deadline") when it passes first.</summary>
