@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Globalization;
 using Lineage.Runtime.Persistence.GroupCommit;
@@ -16,9 +15,7 @@ namespace Lineage.Runtime.Persistence.Edges;
 /// caller is released once its transaction has committed. Disposing commits everything already queued.</remarks>
 public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
 {
-    private static readonly int MaxPooledReaders = Math.Max(4, Environment.ProcessorCount * 2);
-
-    private readonly ConcurrentQueue<ReadSession> _readers = new();
+    private readonly SqliteReaderPool<ReadSession> _readers;
     private readonly string _name;
     private readonly SqliteDatabaseFile _file;
     private readonly TimeProvider _timeProvider;
@@ -43,6 +40,7 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _file = new SqliteDatabaseFile(options, $"edge store '{name}'");
         DatabasePath = _file.Path;
+        _readers = new SqliteReaderPool<ReadSession>(_file, connection => new ReadSession(connection), $"Edge store '{name}'");
 
         var connection = _file.OpenWriter(c => SqliteEdgeSchema.Migrate(c, DatabasePath, _timeProvider));
         _writer = new SqliteEdgeWriter(connection, () => _file.OpenWriter(initialize: null), _timeProvider);
@@ -75,14 +73,14 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
     {
         EdgeRowCodec.Validate(grainId, relation);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        return Run(session => session.ReadPage(grainId, relation, afterKey, limit), cancellationToken);
+        return _readers.Run(session => session.ReadPage(grainId, relation, afterKey, limit), cancellationToken);
     }
 
     /// <inheritdoc />
     public ValueTask<long> CountAsync(GrainId grainId, string relation, CancellationToken cancellationToken)
     {
         EdgeRowCodec.Validate(grainId, relation);
-        return Run(session => session.Count(grainId, relation), cancellationToken);
+        return _readers.Run(session => session.Count(grainId, relation), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -90,13 +88,14 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(grainType);
         ArgumentException.ThrowIfNullOrEmpty(relation);
-        return Run(session => session.CountGrains(grainType, relation), cancellationToken);
+        return _readers.Run(session => session.CountGrains(grainType, relation), cancellationToken);
     }
 
     /// <summary>Commits every append already queued, then closes the database.</summary>
     public async ValueTask DisposeAsync()
     {
         var first = Interlocked.Exchange(ref _disposed, 1) == 0;
+        _readers.Close();
         await _queue.DisposeAsync().ConfigureAwait(false);
         if (!first)
         {
@@ -104,66 +103,12 @@ public sealed class SqliteEdgeStore : IEdgeStore, IAsyncDisposable, IDisposable
         }
 
         _writer.Dispose();
-        while (_readers.TryDequeue(out var session))
-        {
-            session.Dispose();
-        }
 
         _logger.EdgeStoreClosed(_name, DatabasePath, _queue.CommittedBatches, _queue.CommittedOperations);
     }
 
     /// <summary>Same as <see cref="DisposeAsync"/>, blocking; for containers disposed synchronously.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private ValueTask<T> Run<T>(Func<ReadSession, T> read, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<T>(cancellationToken);
-        }
-
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            return ValueTask.FromException<T>(new ObjectDisposedException(GetType().FullName, $"Edge store '{_name}' is shut down."));
-        }
-
-        // A page of cached rows reads in microseconds, so reads run inline rather than paying for a thread hop.
-        ReadSession? session = null;
-        try
-        {
-            session = _readers.TryDequeue(out var pooled) ? pooled : OpenReader();
-            var result = read(session);
-            if (_readers.Count < MaxPooledReaders && Volatile.Read(ref _disposed) == 0)
-            {
-                _readers.Enqueue(session);
-            }
-            else
-            {
-                session.Dispose();
-            }
-
-            return ValueTask.FromResult(result);
-        }
-        catch (Exception exception)
-        {
-            session?.Dispose();
-            return ValueTask.FromException<T>(exception);
-        }
-    }
-
-    private ReadSession OpenReader()
-    {
-        var connection = _file.OpenReader();
-        try
-        {
-            return new ReadSession(connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>A read-only connection with its prepared page and count queries; used by one reader at a time.</summary>
     private sealed class ReadSession : IDisposable

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using Lineage.Runtime.Persistence.GroupCommit;
 using Microsoft.Data.Sqlite;
@@ -19,9 +18,7 @@ namespace Lineage.Runtime.Persistence.Sqlite;
 /// </remarks>
 public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDisposable
 {
-    private static readonly int MaxPooledReaders = Math.Max(4, Environment.ProcessorCount * 2);
-
-    private readonly ConcurrentQueue<ReadSession> _readers = new();
+    private readonly SqliteReaderPool<ReadSession> _readers;
     private readonly string _name;
     private readonly SqliteDatabaseFile _file;
     private readonly ILogger _logger;
@@ -46,6 +43,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
 
         _file = new SqliteDatabaseFile(options, $"grain storage '{name}'");
         DatabasePath = _file.Path;
+        _readers = new SqliteReaderPool<ReadSession>(_file, connection => new ReadSession(connection), $"Grain storage '{name}'");
 
         var schemaVersion = 0;
         var connection = _file.OpenWriter(c => schemaVersion = SqliteSchema.Migrate(c, DatabasePath, timeProvider, _logger, _name));
@@ -67,30 +65,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
     public ValueTask<GrainStateRecord> ReadAsync(GrainId grainId, string stateName, CancellationToken cancellationToken)
     {
         Validate(grainId, stateName, 0);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<GrainStateRecord>(cancellationToken);
-        }
-
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            return ValueTask.FromException<GrainStateRecord>(new ObjectDisposedException(GetType().FullName, $"Grain storage '{_name}' is shut down."));
-        }
-
-        // SQLite reads of a cached page take microseconds, so the read runs inline rather than paying for a thread hop.
-        ReadSession? session = null;
-        try
-        {
-            session = RentReader();
-            var record = session.Read(grainId, stateName);
-            ReturnReader(session);
-            return ValueTask.FromResult(record);
-        }
-        catch (Exception exception)
-        {
-            session?.Dispose();
-            return ValueTask.FromException<GrainStateRecord>(exception);
-        }
+        return _readers.Run(session => session.Read(grainId, stateName), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -111,6 +86,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
     public async ValueTask DisposeAsync()
     {
         var first = Interlocked.Exchange(ref _disposed, 1) == 0;
+        _readers.Close();
         await _queue.DisposeAsync().ConfigureAwait(false);
         if (!first)
         {
@@ -118,7 +94,6 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
         }
 
         _writer.Dispose();
-        DisposeIdleReaders();
         _logger.SqliteClosed(_name, DatabasePath, _queue.CommittedBatches, _queue.CommittedOperations);
     }
 
@@ -134,50 +109,6 @@ public sealed class SqliteGrainStorage : IGrainStorage, IAsyncDisposable, IDispo
 
         ArgumentNullException.ThrowIfNull(stateName);
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
-    }
-
-    private ReadSession RentReader()
-    {
-        if (_readers.TryDequeue(out var session))
-        {
-            return session;
-        }
-
-        var connection = _file.OpenReader();
-        try
-        {
-            return new ReadSession(connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
-    private void ReturnReader(ReadSession session)
-    {
-        if (_readers.Count >= MaxPooledReaders)
-        {
-            session.Dispose();
-            return;
-        }
-
-        _readers.Enqueue(session);
-
-        // A read that overlapped DisposeAsync may return its session after the pool was emptied; empty it again.
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            DisposeIdleReaders();
-        }
-    }
-
-    private void DisposeIdleReaders()
-    {
-        while (_readers.TryDequeue(out var session))
-        {
-            session.Dispose();
-        }
     }
 
     /// <summary>A read-only connection with its prepared lookup; used by one reader at a time.</summary>
